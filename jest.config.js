@@ -1,0 +1,20 @@
+// Two projects: unit specs beside the code, e2e specs that boot the real app (test/e2e).
+const moduleNameMapper = {
+  '^@app/(platform|database|storage|queue|domain)$': '<rootDir>/libs/$1/src',
+  '^@app/(platform|database|storage|queue|domain)/(.*)$': '<rootDir>/libs/$1/src/$2',
+};
+// The swagger plugin fills OpenAPI metadata from DTO types, as `nest build` does.
+const transform = {
+  '^.+\\.ts$': ['ts-jest', {
+    isolatedModules: false,
+    diagnostics: false,
+    astTransformers: { before: ['<rootDir>/test/utils/swagger-transformer.js'] },
+  }],
+};
+const common = { rootDir: __dirname, moduleFileExtensions: ['js', 'json', 'ts'], testEnvironment: 'node', transform, moduleNameMapper };
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], testTimeout: 60000 },
+  ],
+};

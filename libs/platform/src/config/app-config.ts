@@ -1,0 +1,179 @@
+import 'reflect-metadata';
+import { randomBytes, createHmac } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+
+/**
+ * The one validated configuration of the platform. Built once from the environment by `loadConfig`;
+ * nothing else reads `process.env`. Defaults are the embedded mode (SQLite, local folder, in-process jobs).
+ */
+export class AppConfig {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @MinLength(1)
+  DATA_DIR = './data';
+
+  @IsIn(['sqlite', 'mysql'])
+  DB_TYPE: 'sqlite' | 'mysql' = 'sqlite';
+
+  /**
+   * sqlite: a file path (default DATA_DIR/platform.sqlite). mysql: mysql://user:pass@host:port/db for MySQL 8,
+   * mariadb://... for MariaDB (TypeORM reads column defaults differently on the two).
+   */
+  @ValidateIf((c: AppConfig) => c.DB_TYPE === 'mysql')
+  @Matches(/^(mysql|mariadb):\/\/.+/, { message: 'DATABASE_URL must be a mysql:// or mariadb:// URL when DB_TYPE=mysql' })
+  DATABASE_URL?: string;
+
+  @Transform(toBool) @IsBoolean()
+  MIGRATE_ON_START = true;
+
+  /** Loads the Guangyuan seed at start-up (idempotent). Defaults to on for the embedded SQLite mode. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  SEED_ON_START?: boolean;
+
+  @IsIn(['local', 'minio'])
+  STORAGE_DRIVER: 'local' | 'minio' = 'local';
+
+  @ValidateIf((c: AppConfig) => c.STORAGE_DRIVER === 'minio')
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'S3_ENDPOINT must be an http(s) URL' })
+  S3_ENDPOINT = 'http://127.0.0.1:9000';
+
+  @ValidateIf((c: AppConfig) => c.STORAGE_DRIVER === 'minio') @IsString() @MinLength(1)
+  S3_ACCESS_KEY = 'minioadmin';
+
+  @ValidateIf((c: AppConfig) => c.STORAGE_DRIVER === 'minio') @IsString() @MinLength(1)
+  S3_SECRET_KEY = 'minioadmin';
+
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET must be a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)' })
+  S3_BUCKET = 'xianzhong';
+
+  @IsString() @MinLength(1)
+  S3_REGION = 'us-east-1';
+
+  @IsIn(['memory', 'bull'])
+  QUEUE_DRIVER: 'memory' | 'bull' = 'memory';
+
+  @ValidateIf((c: AppConfig) => c.QUEUE_DRIVER === 'bull')
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Key prefix for bull queues, so several deployments (or test runs) can share one Redis. */
+  @IsString() @Matches(/^[A-Za-z0-9:_-]{1,40}$/)
+  QUEUE_PREFIX = 'xz';
+
+  /** Whether this process runs job handlers. Embedded: the api does; with bull, apps/worker does. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  RUN_JOBS?: boolean;
+
+  /** HMAC secret for access tokens. Embedded: generated once and kept in DATA_DIR/jwt-secret. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(86400)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @Transform(toInt) @IsInt() @Min(300) @Max(90 * 86400)
+  REFRESH_TOKEN_TTL_SECONDS = 30 * 86400;
+
+  /** Failed-or-not login attempts allowed per minute per client address and per username. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  LOGIN_RATE_LIMIT = 10;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
+  @IsString() @MinLength(8, { message: 'DEMO_PASSWORD must be at least 8 characters' })
+  DEMO_PASSWORD = 'Guangyuan@2026';
+
+  /** Largest JSON or form body the api accepts, in bytes. */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /** Largest spreadsheet accepted by the imports, in bytes. */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  IMPORT_MAX_BYTES = 10 * 1024 * 1024;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  // ---- derived after validation ----
+  get dataDir(): string {
+    return isAbsolute(this.DATA_DIR) ? this.DATA_DIR : resolve(this.DATA_DIR);
+  }
+  get sqlitePath(): string {
+    return this.DATABASE_URL && this.DB_TYPE === 'sqlite' ? this.DATABASE_URL : join(this.dataDir, 'platform.sqlite');
+  }
+  get publicUrl(): string {
+    return (this.PUBLIC_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');
+  }
+  get seedOnStart(): boolean {
+    return this.SEED_ON_START ?? this.DB_TYPE === 'sqlite';
+  }
+  get runJobs(): boolean {
+    return this.RUN_JOBS ?? this.QUEUE_DRIVER === 'memory';
+  }
+  get jwtSecret(): string {
+    if (!this.JWT_SECRET) throw new Error('JWT_SECRET was not resolved; build the config with loadConfig()');
+    return this.JWT_SECRET;
+  }
+  /** A separate key for signing the local storage driver's URLs, derived so one secret is enough. */
+  get storageSigningSecret(): string {
+    return createHmac('sha256', this.jwtSecret).update('local-storage-url-signing').digest('hex');
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const KNOWN = Object.keys(new AppConfig());
+
+/**
+ * Validates the environment into an AppConfig. Throws ConfigError naming each bad variable.
+ * In the embedded mode a missing JWT_SECRET is generated once and kept in DATA_DIR.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of [...KNOWN, 'DATABASE_URL', 'SEED_ON_START', 'RUN_JOBS', 'JWT_SECRET', 'PUBLIC_URL']) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false });
+  if (errors.length) {
+    throw new ConfigError(
+      errors.map((e) => ({ variable: e.property, message: Object.values(e.constraints ?? {}).join('; ') || 'invalid value' })),
+    );
+  }
+  if (!config.JWT_SECRET) {
+    if (config.NODE_ENV === 'production' && config.DB_TYPE === 'mysql') {
+      throw new ConfigError([{ variable: 'JWT_SECRET', message: 'must be set in production (a random string of 32+ characters)' }]);
+    }
+    config.JWT_SECRET = readOrCreateSecret(join(config.dataDir, 'jwt-secret'));
+  }
+  return config;
+}
+
+function readOrCreateSecret(file: string): string {
+  if (existsSync(file)) {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  }
+  mkdirSync(resolve(file, '..'), { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
