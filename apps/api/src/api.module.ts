@@ -11,6 +11,7 @@ import { QueueModule } from '@app/queue';
 import { DomainModule } from '@app/domain';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
+import { GracefulShutdownService } from './ops/graceful-shutdown.service';
 
 /** Structured JSON logs with a request id per request (taken from X-Request-Id when a proxy sets one). */
 export const loggerModule = LoggerModule.forRootAsync({
@@ -43,6 +44,7 @@ export const loggerModule = LoggerModule.forRootAsync({
   ],
   controllers: [HealthController, MetricsController],
   providers: [
+    GracefulShutdownService,
     {
       provide: APP_PIPE,
       useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),

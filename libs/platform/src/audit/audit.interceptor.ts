@@ -30,7 +30,8 @@ export class AuditInterceptor implements NestInterceptor {
     return next.handle().pipe(
       mergeMap(async (body) => {
         const response = context.switchToHttp().getResponse<Response>();
-        const params = request.params ?? {};
+        const routeId = (request.params as Record<string, string | string[] | undefined> | undefined)?.id;
+        const paramId = Array.isArray(routeId) ? routeId.join('/') : routeId;
         const bodyId = body && typeof body === 'object' && 'id' in body ? String((body as { id: unknown }).id) : null;
         const entry = this.dataSource.getRepository(AuditEntry).create({
           actorId: request.user?.userId ?? null,
@@ -39,7 +40,7 @@ export class AuditInterceptor implements NestInterceptor {
           method: request.method,
           path: request.originalUrl.slice(0, 300),
           targetType: controller.toLowerCase().slice(0, 60),
-          targetId: (params.id ?? bodyId ?? null)?.slice(0, 64) ?? null,
+          targetId: (paramId ?? bodyId ?? null)?.slice(0, 64) ?? null,
           status: response.statusCode,
           requestId: request.id ? String(request.id).slice(0, 64) : null,
           ip: request.ip?.slice(0, 64) ?? null,

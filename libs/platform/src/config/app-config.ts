@@ -85,9 +85,16 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(300) @Max(90 * 86400)
   REFRESH_TOKEN_TTL_SECONDS = 30 * 86400;
 
-  /** Failed-or-not login attempts allowed per minute per client address and per username. */
+  /** Failed-or-not login attempts allowed per minute per username. */
   @Transform(toInt) @IsInt() @Min(1) @Max(10000)
   LOGIN_RATE_LIMIT = 10;
+
+  /**
+   * Login attempts allowed per minute per client address. Higher than the per-username limit because a whole
+   * school signs in from behind one NAT address (and the e2e specs all sign in from 127.0.0.1).
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  LOGIN_RATE_LIMIT_PER_IP = 100;
 
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL?: string;

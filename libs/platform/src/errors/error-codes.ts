@@ -33,10 +33,13 @@ export const ERROR_CODES = {
   USERNAME_TAKEN: { status: HttpStatus.CONFLICT, message: '用户名已被使用' },
   PHONE_TAKEN: { status: HttpStatus.CONFLICT, message: '手机号已被使用' },
   ROLE_NOT_ALLOWED_FOR_ORGANIZATION: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '该角色不能属于此类单位' },
+  CURRENT_PASSWORD_INCORRECT: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '当前密码不正确' },
+  CANNOT_DEACTIVATE_SELF: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '不能停用自己的账号' },
 
   // organizations
   ORGANIZATION_NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: '单位不存在' },
   ORGANIZATION_NAME_TAKEN: { status: HttpStatus.CONFLICT, message: '单位名称已存在' },
+  ORGANIZATION_CODE_TAKEN: { status: HttpStatus.CONFLICT, message: '学校代码已被其他单位使用' },
   ORGANIZATION_NOT_A_SCHOOL: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '该单位不是学校' },
   COUNTY_NOT_FOUND: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '所属县区不存在' },
   IMPORT_INVALID_FILE: { status: HttpStatus.BAD_REQUEST, message: '无法读取导入文件，请使用 .xlsx 或 .csv 模板' },
