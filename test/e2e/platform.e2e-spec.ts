@@ -35,7 +35,9 @@ describe('platform: health, docs, metrics, errors, audit', () => {
     const restore = await makeStorageUnreachable();
     try {
       const down = await t.http().get('/health').expect(503);
-      expect(down.body.error?.storage?.status ?? down.body.details?.storage?.status).toBe('down');
+      expect(down.body.error.code).toBe('SERVICE_UNAVAILABLE');
+      expect(down.body.error.details.storage.status).toBe('down');
+      expect(down.body.error.details.database.status).toBe('up');
     } finally {
       await restore();
     }

@@ -52,6 +52,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return this.fromCode('VALIDATION_FAILED', undefined, { problems: response.message });
       }
       if (status === HttpStatus.BAD_REQUEST && /JSON/i.test(exception.message)) return this.fromCode('MALFORMED_JSON');
+      // Terminus answers 503 with the state of each dependency; keep it so /health says what is down.
+      if (status === HttpStatus.SERVICE_UNAVAILABLE && typeof response === 'object' && 'details' in response) {
+        return this.fromCode('SERVICE_UNAVAILABLE', undefined, (response as { details: unknown }).details);
+      }
       const byStatus: Partial<Record<number, ErrorCode>> = {
         400: 'BAD_REQUEST',
         401: 'AUTH_REQUIRED',
