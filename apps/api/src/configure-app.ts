@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import typeis from 'type-is';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, MetricsService, httpMetricsMiddleware } from '@app/platform';
@@ -13,8 +15,14 @@ export function configureApp(app: NestExpressApplication): AppConfig {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
-  app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT_BYTES, extended: false });
+  // Signed storage PUTs carry raw file bytes of any type; the body parsers must leave those streams alone.
+  const notStorage = (req: IncomingMessage) => !req.url?.startsWith('/storage/local/');
+  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES, type: (req) => notStorage(req) && typeis(req, ['application/json', '+json']) !== false });
+  app.useBodyParser('urlencoded', {
+    limit: config.BODY_LIMIT_BYTES,
+    extended: false,
+    type: (req) => notStorage(req) && typeis(req, ['application/x-www-form-urlencoded']) !== false,
+  });
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.enableShutdownHooks();
 

@@ -18,6 +18,8 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       migrations: MYSQL_MIGRATIONS,
       migrationsTableName: 'schema_migrations',
       synchronize: false,
+      // Calendar dates (DATE columns) come back as 'YYYY-MM-DD' strings, as they do on SQLite.
+      dateStrings: ['DATE'],
       supportBigNumbers: true,
       bigNumberStrings: false,
       extra: { connectionLimit: 10 },

@@ -16,3 +16,5 @@ export * from './platform.module';
 export * from './persistence/uuid-primary';
 export * from './http/api-path';
 export * from './http/http-metrics.middleware';
+export * from './time/shanghai-time';
+export * from './auth/scope-grants';

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { Principal, ScopeTarget, ScopeTargetLoader } from '@app/platform';
+import { Principal, ScopeGrants, ScopeTarget, ScopeTargetLoader } from '@app/platform';
 import { Organization } from './organization.entity';
 
 const TTL_MS = 10_000;
@@ -16,7 +16,10 @@ const MAX_ENTRIES = 2_000;
 export class OrganizationScopeLoader extends ScopeTargetLoader {
   private readonly cache = new Map<string, { target: ScopeTarget | null; expiresAt: number }>();
 
-  constructor(@InjectRepository(Organization) private readonly organizations: Repository<Organization>) {
+  constructor(
+    @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
+    @Optional() private readonly grants?: ScopeGrants,
+  ) {
     super();
   }
 
@@ -34,9 +37,9 @@ export class OrganizationScopeLoader extends ScopeTargetLoader {
     return target;
   }
 
-  async extraOrganizationIds(_principal: Principal): Promise<string[]> {
-    // Partnerships will widen a mentor's scope to their mentee schools here.
-    return [];
+  /** Scope granted by other contexts' relations (e.g. a mentor's mentee schools through partnerships). */
+  async extraOrganizationIds(principal: Principal): Promise<string[]> {
+    return this.grants ? this.grants.organizationIdsFor(principal) : [];
   }
 
   invalidate(organizationId: string): void {
