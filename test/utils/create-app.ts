@@ -1,3 +1,4 @@
+import { Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
@@ -19,11 +20,12 @@ export interface TestApp {
 
 /**
  * Boots the real api (ApiModule + configureApp, as main.ts does) on an ephemeral port with the drivers the
- * environment selects, a fresh DATA_DIR, migrations and the seed. `overrides` are environment variables.
+ * environment selects, a fresh DATA_DIR, migrations and the seed. `overrides` are environment variables;
+ * `providers` adds test-only providers (e.g. a job handler) to the app.
  */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Record<string, string> = {}, options: { providers?: Provider[] } = {}): Promise<TestApp> {
   const config = testConfig(overrides);
-  const moduleRef = await Test.createTestingModule({ imports: [ApiModule] })
+  const moduleRef = await Test.createTestingModule({ imports: [ApiModule], providers: options.providers ?? [] })
     .overrideProvider(AppConfig)
     .useValue(config)
     .compile();
