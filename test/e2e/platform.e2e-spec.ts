@@ -130,8 +130,16 @@ describe('platform: health, docs, metrics, errors, audit', () => {
 
   it('records an audit entry for every write: who, what, which record, when', async () => {
     const token = await t.login('city.admin');
-    const list = await t.http().get('/api/v1/organizations').query({ q: '剑州中学' }).set('Authorization', `Bearer ${token}`).expect(200);
-    const school = list.body.items.find((o: { name: string }) => o.name === '剑州中学');
+    // A school of this spec's own, so shared-database runs don't change the seeded schools' figures.
+    const counties = await t.http().get('/api/v1/organizations').query({ kind: 'county', q: '剑阁县' }).set('Authorization', `Bearer ${token}`).expect(200);
+    const school = (
+      await t
+        .http()
+        .post('/api/v1/organizations')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ name: `审计测试中学${Date.now()}`, kind: 'school', countyId: counties.body.items[0].id })
+        .expect(201)
+    ).body;
     const before = Date.now();
     await t
       .http()
