@@ -5,6 +5,7 @@ import type { AppConfig } from '@app/platform';
 import { ENTITIES } from './entities';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
+import { serializeSqliteTransactions } from './sqlite-transactions';
 
 /** The TypeORM options for the configured dialect. Schema comes from migrations only (no synchronize). */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
@@ -25,6 +26,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       extra: { connectionLimit: 10 },
     };
   }
+  serializeSqliteTransactions();
   mkdirSync(dirname(config.sqlitePath), { recursive: true });
   return {
     type: 'better-sqlite3',
