@@ -106,7 +106,6 @@ describe('notifications: in-app list with read state, live over socket.io', () =
     it('lists only the caller\'s notifications, newest first, with the unread count', async () => {
       const type = tag();
       await service.notifyUsers([ids['teacher.jianzhou']], { type, title: '第一条：措施已驳回', body: '请补充佐证材料', link: { kind: 'measure', id: '8f0d1c8e-3f4a-4b8c-9c1e-2a6b7d9e0f11' } });
-      await new Promise((r) => setTimeout(r, 5)); // distinct timestamps
       await service.notifyUsers([ids['teacher.jianzhou'], ids['teacher.jianzhou']], { type, title: '第二条' });
       await service.notifyUsers([ids['admin.jianzhou']], { type, title: '给校长的' });
 
@@ -336,6 +335,23 @@ describe('notifications: in-app list with read state, live over socket.io', () =
         expect(otherOnB.notifications().some((n) => n.type === type)).toBe(false);
       },
     );
+
+    it('closing an api instance ends its live connections (they would otherwise hold the http server open)', async () => {
+      const c = await createTestApp(shared());
+      let closed = false;
+      try {
+        const client = await connect('teacher.jianzhou', c.url);
+        const reason = new Promise<string>((resolve) => client.socket.once('disconnect', resolve));
+        const started = Date.now();
+        await c.close();
+        closed = true;
+        expect(Date.now() - started).toBeLessThan(5000);
+        // 'io server disconnect' when the close packet got out first, a transport reason when the connection went first
+        expect(await reason).toMatch(/^(io server disconnect|transport close|transport error)$/);
+      } finally {
+        if (!closed) await c.close();
+      }
+    });
 
     it(
       REDIS_FANOUT
