@@ -3,7 +3,9 @@ export { StorageModule } from './storage.module';
 export { LocalObjectStorage, LOCAL_STORAGE_ROUTE } from './local.driver';
 export type { SignedRequest, SignedOp } from './local.driver';
 export { MinioObjectStorage } from './minio.driver';
-export { LocalStorageController } from './local-storage.controller';
+export { LocalStorageController, parseRangeHeader, resolveRange } from './local-storage.controller';
+export type { RangeRequest } from './local-storage.controller';
+export { MeteredStream } from './metered-stream';
 export {
   contentDisposition,
   encodeKeyPath,

@@ -7,7 +7,7 @@ import { ObjectStorage, type ByteRange } from './object-storage.port';
 import { LOCAL_STORAGE_ROUTE, LocalObjectStorage } from './local.driver';
 import { contentDisposition, DEFAULT_CONTENT_TYPE, assertContentType } from './storage.helpers';
 
-type RangeRequest = { kind: 'none' } | { kind: 'range'; start?: number; end?: number; suffix?: number };
+export type RangeRequest = { kind: 'none' } | { kind: 'range'; start?: number; end?: number; suffix?: number };
 
 /** One `bytes=` range; anything else (several ranges, other units, bad syntax) is ignored as RFC 9110 allows. */
 export function parseRangeHeader(header: string | undefined): RangeRequest {
@@ -21,7 +21,7 @@ export function parseRangeHeader(header: string | undefined): RangeRequest {
 }
 
 /** Resolves a parsed Range against the size; throws RANGE_NOT_SATISFIABLE (with the size) when it cannot be met. */
-function resolveRange(range: RangeRequest, size: number): ByteRange | undefined {
+export function resolveRange(range: RangeRequest, size: number): ByteRange | undefined {
   if (range.kind === 'none') return undefined;
   if (range.suffix !== undefined) {
     if (range.suffix === 0 || size === 0) throw new DomainException('RANGE_NOT_SATISFIABLE', undefined, { size });
