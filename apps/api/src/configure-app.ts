@@ -4,10 +4,11 @@ import typeis from 'type-is';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, MetricsService, httpMetricsMiddleware } from '@app/platform';
+import { SocketIoAdapter } from './realtime/socket-io.adapter';
 
 /**
  * HTTP set-up shared by main.ts and the e2e specs, so tests boot the api exactly as it runs:
- * logger, body limits, metrics, OpenAPI and shutdown hooks. (Pipes, filters, guards and interceptors are
+ * logger, body limits, metrics, the socket.io adapter, OpenAPI and shutdown hooks. (Pipes, filters, guards and interceptors are
  * registered in ApiModule, so they apply wherever the module is booted.)
  */
 export function configureApp(app: NestExpressApplication): AppConfig {
@@ -24,6 +25,8 @@ export function configureApp(app: NestExpressApplication): AppConfig {
     type: (req) => notStorage(req) && typeis(req, ['application/x-www-form-urlencoded']) !== false,
   });
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
+  // socket.io gateways; with LIVE_FANOUT=redis their rooms are shared by every api instance.
+  app.useWebSocketAdapter(new SocketIoAdapter(app, config));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -27,7 +27,7 @@ async function bootstrap() {
     `  API:      ${url}/api/v1`,
     `  Docs:     ${url}/docs   (OpenAPI JSON: ${url}/docs-json)`,
     `  Health:   ${url}/health`,
-    `  Mode:     database=${config.DB_TYPE} storage=${config.STORAGE_DRIVER} queue=${config.QUEUE_DRIVER}${config.runJobs ? ' (jobs run here)' : ''}`,
+    `  Mode:     database=${config.DB_TYPE} storage=${config.STORAGE_DRIVER} queue=${config.QUEUE_DRIVER} live=${config.LIVE_FANOUT}${config.runJobs ? ' (jobs run here)' : ''}`,
   ];
   if (config.seedOnStart) {
     lines.push(`  Demo logins (password: ${config.DEMO_PASSWORD}):`);

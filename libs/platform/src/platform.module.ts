@@ -3,8 +3,9 @@ import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { MetricsService } from './metrics/metrics.service';
+import { AccessTokenVerifier } from './auth/access-token.verifier';
 
-/** Cross-cutting providers every context may inject: config, metrics, and token signing. */
+/** Cross-cutting providers every context may inject: config, metrics, token signing and access-token verification. */
 @Global()
 @Module({
   imports: [
@@ -18,7 +19,7 @@ import { MetricsService } from './metrics/metrics.service';
       }),
     }),
   ],
-  providers: [MetricsService],
-  exports: [ConfigModule, MetricsService, JwtModule],
+  providers: [MetricsService, AccessTokenVerifier],
+  exports: [ConfigModule, MetricsService, JwtModule, AccessTokenVerifier],
 })
 export class PlatformModule {}

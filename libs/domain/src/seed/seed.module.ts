@@ -6,6 +6,8 @@ import { SchoolYearStats } from '../organizations/school-year-stats.entity';
 import { User } from '../accounts/user.entity';
 import { AccountsModule } from '../accounts/accounts.module';
 import { SeedService } from './seed.service';
+import { IndicatorsModule } from '../indicators/indicators.module';
+import { PartnershipsSeedModule } from '../partnerships/partnerships-seed.module';
 
 /**
  * Runs the seed when the application starts and `config.seedOnStart` is on (default for the embedded SQLite
@@ -25,7 +27,7 @@ export class SeedOnStart implements OnApplicationBootstrap {
 
 /** The seed itself, without the start-up hook: what `npm run seed` uses. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Organization, SchoolYearStats, User]), AccountsModule],
+  imports: [TypeOrmModule.forFeature([Organization, SchoolYearStats, User]), AccountsModule, IndicatorsModule, PartnershipsSeedModule],
   providers: [SeedService],
   exports: [SeedService],
 })

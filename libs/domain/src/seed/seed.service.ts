@@ -7,6 +7,8 @@ import { SchoolYearStats } from '../organizations/school-year-stats.entity';
 import { isUniqueViolation } from '../organizations/organizations.service';
 import { User } from '../accounts/user.entity';
 import { UsersService } from '../accounts/users.service';
+import { IndicatorsSeeder } from '../indicators/indicators.seeder';
+import { PartnershipsSeeder } from '../partnerships/partnerships.seeder';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { SEED_COUNTIES, SEED_OTHER_ORGANIZATIONS, SEED_SCHOOLS, SEED_YEARS, seedStatsFor } from './seed-data';
 
@@ -25,6 +27,8 @@ export class SeedService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly usersService: UsersService,
     private readonly config: AppConfig,
+    private readonly indicatorsSeeder: IndicatorsSeeder,
+    private readonly partnershipsSeeder: PartnershipsSeeder,
   ) {}
 
   async run(): Promise<{ created: number }> {
@@ -74,6 +78,8 @@ export class SeedService {
       });
       if (!exists) created++;
     }
+    created += await this.indicatorsSeeder.run();
+    created += await this.partnershipsSeeder.run();
     if (created) this.logger.log(`Seed: created ${created} record(s)`);
     return { created };
   }

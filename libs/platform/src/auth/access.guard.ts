@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { DomainException } from '../errors/domain.exception';
 import { ACCESS_RULE, AccessRule, IS_PUBLIC } from './access.decorator';
-import { AccessTokenClaims, Principal } from './roles';
+import { AccessTokenVerifier } from './access-token.verifier';
+import { Principal } from './roles';
 import { isWithinScope, ScopeTargetLoader } from './scope.policy';
 
 /**
@@ -17,7 +17,7 @@ export class AccessGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly jwt: JwtService,
+    private readonly tokens: AccessTokenVerifier,
     @Optional() private readonly scopeLoader?: ScopeTargetLoader,
   ) {}
 
@@ -49,15 +49,9 @@ export class AccessGuard implements CanActivate {
     return this.verifyAccessToken(token);
   }
 
-  async verifyAccessToken(token: string): Promise<Principal> {
-    let claims: AccessTokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
-    } catch {
-      throw new DomainException('AUTH_TOKEN_INVALID');
-    }
-    if (claims.typ !== 'access') throw new DomainException('AUTH_TOKEN_INVALID');
-    return { userId: claims.sub, username: claims.usr, role: claims.role, organizationId: claims.org, countyId: claims.cty };
+  /** Verification lives in AccessTokenVerifier so the socket.io gateways share it. */
+  verifyAccessToken(token: string): Promise<Principal> {
+    return this.tokens.verify(token);
   }
 
   private async checkScope(principal: Principal, request: Request, rule: AccessRule): Promise<void> {

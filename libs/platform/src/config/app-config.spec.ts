@@ -39,6 +39,8 @@ describe('loadConfig', () => {
     [{ STORAGE_DRIVER: 'minio', S3_ENDPOINT: 'not a url' }, 'S3_ENDPOINT'],
     [{ QUEUE_DRIVER: 'kafka' }, 'QUEUE_DRIVER'],
     [{ QUEUE_DRIVER: 'bull', REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ LIVE_FANOUT: 'kafka' }, 'LIVE_FANOUT'],
+    [{ LIVE_FANOUT: 'redis', REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ DEMO_PASSWORD: '123' }, 'DEMO_PASSWORD'],
     [{ S3_BUCKET: 'Bad_Bucket' }, 'S3_BUCKET'],

@@ -63,11 +63,22 @@ export class AppConfig {
   @IsIn(['memory', 'bull'])
   QUEUE_DRIVER: 'memory' | 'bull' = 'memory';
 
-  @ValidateIf((c: AppConfig) => c.QUEUE_DRIVER === 'bull')
+  @ValidateIf((c: AppConfig) => c.QUEUE_DRIVER === 'bull' || c.LIVE_FANOUT === 'redis')
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  /** Key prefix for bull queues, so several deployments (or test runs) can share one Redis. */
+  /**
+   * How live socket.io events reach clients connected to other processes. memory: only this api instance's own
+   * clients (one instance; the embedded mode). redis: @socket.io/redis-adapter on REDIS_URL, so several api
+   * instances share rooms and apps/worker can emit through @socket.io/redis-emitter.
+   */
+  @IsIn(['memory', 'redis'])
+  LIVE_FANOUT: 'memory' | 'redis' = 'memory';
+
+  /**
+   * Key prefix for what the platform keeps in Redis (bull queues, the socket.io fan-out channels), so several
+   * deployments (or test runs) can share one Redis. Instances of one deployment must use the same prefix.
+   */
   @IsString() @Matches(/^[A-Za-z0-9:_-]{1,40}$/)
   QUEUE_PREFIX = 'xz';
 
@@ -110,6 +121,51 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 
+  /** Largest evidence file (佐证材料) accepted per file with a plan's progress update, in bytes. */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
+  EVIDENCE_MAX_BYTES = 50 * 1024 * 1024;
+
+  /** Days a rectification order (限期整改) opened by the supervision scan gives the unit to rectify. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  RECTIFICATION_DEADLINE_DAYS = 30;
+
+  /** When the daily supervision scan runs: a cron pattern read in Asia/Shanghai (default 06:00 every day). */
+  @IsString() @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'SUPERVISION_SCAN_CRON must be a cron pattern of 5 or 6 fields' })
+  SUPERVISION_SCAN_CRON = '0 6 * * *';
+
+  // ---- resource library (资源库) ----
+  /** Largest file accepted by the direct upload (POST /resources/:id/content), in bytes; bigger files use the resumable upload. */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(5 * 1024 * 1024 * 1024)
+  RESOURCE_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+
+  /** Largest file accepted by the resumable (multipart) upload, in bytes (S3 allows 5 TiB; lesson videos stay under 5 GB). */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(5 * 1024 * 1024 * 1024 * 1024)
+  RESOURCE_MULTIPART_MAX_BYTES = 5 * 1024 * 1024 * 1024;
+
+  /** Part size offered to resumable uploads, in bytes (at least S3's 5 MiB; raised automatically to stay within 10,000 parts). */
+  @Transform(toInt) @IsInt() @Min(5 * 1024 * 1024) @Max(5 * 1024 * 1024 * 1024)
+  RESOURCE_PART_BYTES = 8 * 1024 * 1024;
+
+  /** redirect: GET .../download answers 302 to a short-lived presigned URL; stream: the api streams the bytes (Range/206). */
+  @IsIn(['redirect', 'stream'])
+  RESOURCE_DOWNLOAD_MODE: 'redirect' | 'stream' = 'redirect';
+
+  /** Lifetime of presigned download and part-upload URLs, in seconds. */
+  @Transform(toInt) @IsInt() @Min(30) @Max(7 * 86400)
+  RESOURCE_URL_TTL_SECONDS = 300;
+
+  /** Storage quota of an organization unless the city sets another, in bytes. */
+  @Transform(toInt) @IsInt() @Min(0)
+  RESOURCE_QUOTA_BYTES = 20 * 1024 * 1024 * 1024;
+
+  /** Resumable uploads idle this many hours are aborted and their parts deleted by the cleanup job. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 30)
+  UPLOAD_ABANDON_HOURS = 24;
+
+  /** A pushed resource package still unopened by a target school this many days after the push is flagged to the pusher. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  PUSH_UNOPENED_DAYS = 7;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -132,6 +188,10 @@ export class AppConfig {
   get jwtSecret(): string {
     if (!this.JWT_SECRET) throw new Error('JWT_SECRET was not resolved; build the config with loadConfig()');
     return this.JWT_SECRET;
+  }
+  /** Prefix of the socket.io fan-out channels in Redis (redis-adapter in the api, redis-emitter in the worker). */
+  get liveFanoutKey(): string {
+    return `${this.QUEUE_PREFIX}:socket.io`;
   }
   /** A separate key for signing the local storage driver's URLs, derived so one secret is enough. */
   get storageSigningSecret(): string {
