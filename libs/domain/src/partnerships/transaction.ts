@@ -12,7 +12,3 @@ export async function lockPartnership(manager: EntityManager, id: string): Promi
   await manager.createQueryBuilder(Partnership, 'p').select('p.id').setLock('pessimistic_write').where('p.id = :id', { id }).getOne();
 }
 
-/** Kept while callers move to `dataSource.transaction`, which now takes turns on SQLite by itself. */
-export function inTransaction<T>(dataSource: import('typeorm').DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  return dataSource.transaction(work);
-}

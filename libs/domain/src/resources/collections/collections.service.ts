@@ -4,7 +4,6 @@ import { DataSource, EntityManager, In, QueryFailedError, Repository } from 'typ
 import { DomainException, Principal } from '@app/platform';
 import { Organization } from '../../organizations/organization.entity';
 import { User } from '../../accounts/user.entity';
-import { inTransaction } from '../../partnerships/transaction';
 import { Resource, ResourceVisibility } from '../resource.entity';
 import { ResourceAccessService } from '../resource-access.service';
 import { countyOfOwner } from '../resources.service';
@@ -118,7 +117,7 @@ export class CollectionsService {
     const resource = await this.access.viewable(actor, dto.resourceId);
     if (resource.status !== 'published') throw new DomainException('COLLECTION_ITEM_NOT_PUBLISHED');
     try {
-      await inTransaction(this.dataSource, async (m) => {
+      await this.dataSource.transaction(async (m) => {
         const current = await this.lockedItems(m, id);
         if (current.some((i) => i.resourceId === resource.id)) throw new DomainException('COLLECTION_ITEM_EXISTS');
         if (current.length >= MAX_COLLECTION_ITEMS) throw new DomainException('COLLECTION_FULL', undefined, { max: MAX_COLLECTION_ITEMS });
@@ -147,7 +146,7 @@ export class CollectionsService {
 
   async updateItem(actor: Principal, id: string, resourceId: string, dto: UpdateCollectionItemDto): Promise<CollectionDetailView> {
     await this.manageable(actor, id);
-    await inTransaction(this.dataSource, async (m) => {
+    await this.dataSource.transaction(async (m) => {
       const current = await this.lockedItems(m, id);
       const item = current.find((i) => i.resourceId === resourceId);
       if (!item) throw new DomainException('COLLECTION_ITEM_NOT_FOUND');
@@ -164,7 +163,7 @@ export class CollectionsService {
 
   async removeItem(actor: Principal, id: string, resourceId: string): Promise<void> {
     await this.manageable(actor, id);
-    await inTransaction(this.dataSource, async (m) => {
+    await this.dataSource.transaction(async (m) => {
       await this.lockedItems(m, id);
       const result = await m.delete(CollectionItem, { collectionId: id, resourceId });
       if (!result.affected) throw new DomainException('COLLECTION_ITEM_NOT_FOUND');
@@ -205,7 +204,7 @@ export class CollectionsService {
 
   /**
    * The collection's items in order, after taking the collection's row lock (MySQL/MariaDB), so concurrent edits
-   * of one collection take turns; SQLite transactions are serialized by inTransaction already.
+   * of one collection take turns; SQLite transactions take turns already (@app/database).
    */
   private async lockedItems(m: EntityManager, id: string): Promise<CollectionItem[]> {
     if (m.connection.options.type !== 'better-sqlite3') {

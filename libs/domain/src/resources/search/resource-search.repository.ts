@@ -55,9 +55,9 @@ type Match = { t: string; sql: string; exact: boolean; rows: number };
 /**
  * The search query. Written as SQL (with TypeORM's parameter handling) because the shape that makes it fast is
  * precise. The plans, chosen in `find` (bench/README.md has the measurements behind them):
- * - ordered (newest first with a Chinese keyword, the common case): walk the rarest exact term's rows, which the
- *   primary key keeps in creation order, from the newest; join the other terms, the doc and the resource; stop
- *   when the page is full. No sort, and a common keyword stops after a few dozen rows.
+ * - ordered (published items, newest first, with a Chinese keyword: the common case): walk the rarest exact
+ *   term's rows, which the primary key keeps in creation order, from the newest; join the other terms, the doc
+ *   and the resource; stop when the page is full. No sort, and a common keyword stops after a few dozen rows.
  * - optimizer (MariaDB/MySQL otherwise): one `IN (SELECT docId ...)` per term; the optimizer picks the order
  *   from index statistics (e.g. an organization's own index when that filter is given).
  * - terms / scan (SQLite otherwise): its planner has no statistics (nothing runs ANALYZE) and a wrong guess costs a
@@ -88,7 +88,8 @@ export class ResourceSearchRepository {
     const exact = matches.filter((m) => m.exact);
     let plan: Plan;
     if (!matches.length) plan = this.sqlite && !c.organizationId ? 'scan' : 'optimizer';
-    else if (c.sort === 'newest' && exact.length && !c.organizationId) plan = 'ordered';
+    // Other statuses and an organization are narrow filters: a walk along a term could skip most of its rows.
+    else if (c.sort === 'newest' && exact.length && c.status === 'published' && !c.organizationId) plan = 'ordered';
     else if (!this.sqlite) plan = 'optimizer';
     else plan = !c.organizationId && matches[0].rows >= scanMinRows ? 'scan' : 'terms';
 

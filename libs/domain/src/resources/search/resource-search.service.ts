@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MoreThan } from 'typeorm';
 import { PLATFORM_TIME_ZONE, Principal } from '@app/platform';
 import { JobInfo, JobQueue, OnJob } from '@app/queue';
-import { inTransaction } from '../../partnerships/transaction';
 import { Resource } from '../resource.entity';
 import { ResourceAccessService } from '../resource-access.service';
 import { ResourceSearchIndexer } from './resource-search.indexer';
@@ -103,12 +102,12 @@ export class ResourceSearchService implements OnApplicationBootstrap {
       });
       if (!batch.length) break;
       try {
-        indexed += await inTransaction(this.dataSource, (m) => this.indexer.index(m, batch, options));
+        indexed += await this.dataSource.transaction((m) => this.indexer.index(m, batch, options));
       } catch (err) {
         // e.g. a resource of the batch deleted meanwhile (foreign key): index the rest one by one.
         this.logger.warn(`search reconcile batch failed (${(err as Error).message}); retrying its resources one by one`);
         for (const resource of batch) {
-          indexed += await inTransaction(this.dataSource, (m) => this.indexer.index(m, [resource], options)).catch((e) => {
+          indexed += await this.dataSource.transaction((m) => this.indexer.index(m, [resource], options)).catch((e) => {
             this.logger.warn(`search reconcile skipped resource ${resource.id}: ${(e as Error).message}`);
             return 0;
           });
