@@ -1,5 +1,5 @@
 /**
- * Download benchmark of the resource library (issue 4, item 12a, download side).
+ * Transfer benchmark of the resource library (issue 4, item 12a): download and upload, in one run.
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/download.bench.ts
  *
@@ -11,28 +11,59 @@
  * and reports MB/s (median of BENCH_RUNS), each path's ratio to the baseline, and the api process's RSS (the
  * api runs in a child process, sampled every 50 ms, so the client's own memory is not counted).
  *
+ * Upload side, the same object streamed from a generated file on disk (the client never holds it in memory):
+ *   baseline  the multipart upload with part URLs presigned by the store (ObjectStorage) itself: initiate,
+ *             4 parallel 16 MiB part PUTs, complete (all timed)
+ *   putUrl    one presigned PUT of the whole file straight to the store (ObjectStorage.presignPut)
+ *   resumable POST /resources/:id/uploads, a part URL from the api per part, PUT, complete; processing timed apart
+ *   direct    POST /resources/:id/content, multipart/form-data streamed through the api (RESOURCE_UPLOAD_MAX_BYTES is
+ *             raised for the child only); processing timed apart
+ * with MB/s (median), the ratio to the multipart baseline and the api's RSS growth during the transfer (and with
+ * processing, which reads the object back to verify its SHA-256).
+ *
  * Environment: BENCH_SIZE_MB (default 1024), BENCH_RUNS (default 3), plus the api's own variables. The object is
  * uploaded once through the resumable upload (parts PUT straight to the store) and verified by the processing job;
- * every path is checked once (SHA-256 of the downloaded bytes) before the timed runs.
+ * every download path is checked once (SHA-256 of the downloaded bytes) before the timed runs; the api's uploads are
+ * verified by its processing (declared SHA-256), the store's by size. Objects the run created are removed at the end
+ * (keys present before it are left alone).
  */
 import { fork, ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { once } from 'node:events';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 
 const MiB = 1024 * 1024;
 
 // ---------------------------------------------------------------- the api, in its own process
 
-type ToServer = { type: 'mode'; mode: 'redirect' | 'stream' } | { type: 'rss-reset' } | { type: 'rss-read' } | { type: 'stop' };
-type FromServer = { type: 'ready'; url: string; proxyUrl: string; driver: string; db: string; baselineRss: number } | { type: 'mode-set' } | { type: 'rss'; peak: number; now: number };
+/** Direct calls on the api's ObjectStorage (the baseline's presigned URLs come from the store itself, not the api). */
+type StoreOp =
+  | { op: 'presign-put'; key: string }
+  | { op: 'mp-init'; key: string; partCount: number }
+  | { op: 'mp-complete'; key: string; uploadId: string; parts: { partNumber: number; etag: string }[] }
+  | { op: 'mp-abort'; key: string; uploadId: string }
+  | { op: 'stat'; key: string }
+  | { op: 'delete'; key: string }
+  | { op: 'snapshot' }
+  | { op: 'cleanup' };
+type ToServer = { type: 'mode'; mode: 'redirect' | 'stream' } | { type: 'rss-reset' } | { type: 'rss-read' } | { type: 'stop' } | ({ type: 'store' } & StoreOp);
+type FromServer =
+  | { type: 'ready'; url: string; proxyUrl: string; driver: string; db: string; baselineRss: number }
+  | { type: 'mode-set' }
+  | { type: 'rss'; peak: number; now: number }
+  | { type: 'store-result'; error?: string; url?: string; uploadId?: string; urls?: string[]; size?: number; deleted?: number };
 
 async function serve(): Promise<void> {
   const { NestFactory } = await import('@nestjs/core');
   const { ApiModule } = await import('../apps/api/src/api.module');
   const { configureApp } = await import('../apps/api/src/configure-app');
   const { AppConfig } = await import('@app/platform');
+  const { ObjectStorage } = await import('@app/storage');
   const app = await NestFactory.create(ApiModule, { bufferLogs: true, bodyParser: false, logger: ['error'] });
   const config = configureApp(app as never);
   await app.listen(0, '127.0.0.1');
@@ -53,6 +84,7 @@ async function serve(): Promise<void> {
   let peak = process.memoryUsage().rss;
   setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50).unref();
   const send = (m: FromServer) => process.send!(m);
+  const preexisting = new Set<string>();
   process.on('message', async (m: ToServer) => {
     if (m.type === 'mode') {
       app.get(AppConfig).RESOURCE_DOWNLOAD_MODE = m.mode;
@@ -63,6 +95,33 @@ async function serve(): Promise<void> {
       send({ type: 'rss', peak, now: peak });
     } else if (m.type === 'rss-read') {
       send({ type: 'rss', peak, now: process.memoryUsage().rss });
+    } else if (m.type === 'store') {
+      const storage = app.get(ObjectStorage);
+      try {
+        if (m.op === 'presign-put') send({ type: 'store-result', url: await storage.presignPut(m.key, { expiresInSeconds: 3600 }) });
+        else if (m.op === 'mp-init') {
+          const uploadId = await storage.initiateMultipart(m.key, { contentType: 'video/mp4' });
+          const urls: string[] = [];
+          for (let i = 1; i <= m.partCount; i++) urls.push(await storage.presignPart(m.key, uploadId, i, 3600));
+          send({ type: 'store-result', uploadId, urls });
+        } else if (m.op === 'mp-complete') send({ type: 'store-result', size: (await storage.completeMultipart(m.key, m.uploadId, m.parts)).size });
+        else if (m.op === 'mp-abort') send({ type: 'store-result', size: (await storage.abortMultipart(m.key, m.uploadId), 0) });
+        else if (m.op === 'stat') send({ type: 'store-result', size: (await storage.stat(m.key)).size });
+        else if (m.op === 'delete') send({ type: 'store-result', size: (await storage.delete(m.key), 0) });
+        else if (m.op === 'snapshot') {
+          // The keys present before the bench, so that the clean-up removes only what this run created.
+          for await (const o of storage.list('')) preexisting.add(o.key);
+          send({ type: 'store-result', size: preexisting.size });
+        } else if (m.op === 'cleanup') {
+          let deleted = 0;
+          const keys: string[] = [];
+          for await (const o of storage.list('')) if (!preexisting.has(o.key)) keys.push(o.key);
+          for (const k of keys) await storage.delete(k).then(() => deleted++);
+          send({ type: 'store-result', deleted });
+        }
+      } catch (err) {
+        send({ type: 'store-result', error: String((err as Error)?.stack ?? err) });
+      }
     } else if (m.type === 'stop') {
       await app.close();
       process.exit(0);
@@ -102,6 +161,30 @@ function partSizeFor(size: number): number {
   return Math.max(16 * MiB, Math.ceil(size / 10000 / MiB) * MiB);
 }
 
+/** A request whose body is streamed (Buffers/strings as they are, Readables piped with backpressure), Content-Length set by the caller. */
+function httpRequest(method: string, url: string, headers: Record<string, string | number>, body: (Readable | Buffer | string)[]): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = (u.protocol === 'https:' ? https : http).request(u, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    (async () => {
+      for (const b of body) {
+        if (typeof b === 'string' || Buffer.isBuffer(b)) {
+          if (!req.write(b)) await once(req, 'drain');
+        } else {
+          for await (const chunk of b) if (!req.write(chunk)) await once(req, 'drain');
+        }
+      }
+      req.end();
+    })().catch(reject);
+  });
+}
+
 async function readAll(res: Response, hash?: ReturnType<typeof createHash>): Promise<number> {
   let n = 0;
   const reader = res.body!.getReader();
@@ -127,15 +210,32 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
     JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
     RESOURCE_MULTIPART_MAX_BYTES: String(Math.max(size, 5 * 1024 * MiB)),
-    RESOURCE_QUOTA_BYTES: String(size * 4),
+    RESOURCE_QUOTA_BYTES: String(size * 8),
+    // The direct upload (POST /resources/:id/content) is limited to 100 MB by default; raised for this run only.
+    RESOURCE_UPLOAD_MAX_BYTES: String(size + MiB),
     RESOURCE_URL_TTL_SECONDS: '3600',
     RESOURCE_PART_BYTES: String(partSizeFor(size)),
   };
   const child = fork(__filename, ['--serve'], { env, execArgv: ['--expose-gc', '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'] });
   const server = new Server(child);
-  const ready = (await server.next()) as Extract<FromServer, { type: 'ready' }>;
+  // A child that dies on start-up (e.g. the object store does not answer) must not leave the temp folder behind.
+  const ready = (await Promise.race([
+    server.next(),
+    once(child, 'exit').then(([code]) => {
+      if (!process.env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`the api child exited with code ${code} before it was ready`);
+    }),
+  ])) as Extract<FromServer, { type: 'ready' }>;
   const api = ready.url;
+  const store = async (op: StoreOp) => {
+    const r = (await server.request({ type: 'store', ...op })) as Extract<FromServer, { type: 'store-result' }>;
+    if (r.error) throw new Error(`store ${op.op}: ${r.error}`);
+    return r;
+  };
+  const fileDir = mkdtempSync(join(tmpdir(), 'xz-bench-file-'));
+  const filePath = join(fileDir, 'bench.mp4');
   try {
+    await store({ op: 'snapshot' });
     const login = await fetch(`${api}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -153,37 +253,57 @@ async function main(): Promise<void> {
     // The object: uploaded once with the resumable upload, parts straight to the store.
     const created = await json('POST', '/api/v1/resources', { title: `下载基准 ${Date.now()}`, type: 'micro_lecture', subject: '物理', grade: '高二', visibility: 'school' });
     const partSize = partSizeFor(size);
-    const block = randomBytes(partSize);
     const partCount = Math.ceil(size / partSize);
-    const fileHash = createHash('sha256');
-    for (let i = 1; i <= partCount; i++) fileHash.update(makePart(block, i, Math.min(partSize, size - (i - 1) * partSize)));
-    const sha256 = fileHash.digest('hex');
+    // The file on disk every upload streams from (the client never holds more than a part's worth).
+    const sha256 = (() => {
+      const block = randomBytes(partSize);
+      const fileHash = createHash('sha256');
+      const fd = openSync(filePath, 'w');
+      for (let i = 1; i <= partCount; i++) {
+        const part = makePart(block, i, Math.min(partSize, size - (i - 1) * partSize));
+        fileHash.update(part);
+        writeSync(fd, part);
+      }
+      closeSync(fd);
+      return fileHash.digest('hex');
+    })();
+    const partLength = (i: number) => Math.min(partSize, size - (i - 1) * partSize);
+    const partStream = (i: number) => createReadStream(filePath, { start: (i - 1) * partSize, end: (i - 1) * partSize + partLength(i) - 1, highWaterMark: MiB });
+    const putPart = async (url: string, i: number): Promise<{ partNumber: number; etag: string }> => {
+      const res = await httpRequest('PUT', url, { 'content-length': partLength(i) }, [partStream(i)]);
+      if (res.status !== 200) throw new Error(`part ${i}: ${res.status} ${res.text}`);
+      return { partNumber: i, etag: String(res.headers.etag) };
+    };
+    /** PUTs parts 1..partCount, 4 at a time, with the URL `urlFor(i)` gives; returns the etags in order. */
+    const putParts = async (urlFor: (i: number) => Promise<string>) => {
+      const etags: { partNumber: number; etag: string }[] = [];
+      let next = 1;
+      const worker = async () => {
+        for (;;) {
+          const i = next++;
+          if (i > partCount) return;
+          etags.push(await putPart(await urlFor(i), i));
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      return etags.sort((a, b) => a.partNumber - b.partNumber);
+    };
+    const waitProcessed = async (id: string) => {
+      for (;;) {
+        const r = await json('GET', `/api/v1/resources/${id}`);
+        if (r.status === 'published') return;
+        if (r.status !== 'processing') throw new Error(`processing ended in ${r.status}: ${r.rejectReason}`);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    };
     const init = await json('POST', `/api/v1/resources/${created.id}/uploads`, { filename: '下载基准.mp4', size, sha256, contentType: 'video/mp4' });
     if (init.partSize !== partSize) throw new Error(`server part size ${init.partSize} differs from the bench's ${partSize}`);
     const upStart = performance.now();
-    const etags: { partNumber: number; etag: string }[] = [];
-    let next = 1;
-    const worker = async () => {
-      for (;;) {
-        const i = next++;
-        if (i > init.partCount) return;
-        const { url } = await json('POST', `/api/v1/uploads/${init.uploadId}/parts/${i}`);
-        const res = await fetch(url, { method: 'PUT', body: makePart(block, i, Math.min(partSize, size - (i - 1) * partSize)) });
-        if (!res.ok) throw new Error(`part ${i}: ${res.status} ${await res.text()}`);
-        etags.push({ partNumber: i, etag: res.headers.get('etag')! });
-      }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
+    const etags = await putParts(async (i) => (await json('POST', `/api/v1/uploads/${init.uploadId}/parts/${i}`)).url);
     const upSeconds = (performance.now() - upStart) / 1000;
-    etags.sort((a, b) => a.partNumber - b.partNumber);
     await json('POST', `/api/v1/uploads/${init.uploadId}/complete`, { parts: etags });
     const procStart = performance.now();
-    for (;;) {
-      const r = await json('GET', `/api/v1/resources/${created.id}`);
-      if (r.status === 'published') break;
-      if (r.status !== 'processing') throw new Error(`processing ended in ${r.status}: ${r.rejectReason}`);
-      await new Promise((res) => setTimeout(res, 200));
-    }
+    await waitProcessed(created.id);
     const procSeconds = (performance.now() - procStart) / 1000;
 
     const presignedUrl = async (): Promise<string> => {
@@ -249,14 +369,104 @@ async function main(): Promise<void> {
         growth[name] = Math.max(growth[name] ?? 0, after.peak - before.now);
       }
     }
+    // ---- upload side: the same file, straight to the store against through the api
+    type Timed = { ms: number; procMs?: number; rssAfterTransfer: number; growthTransfer: number; growthProcessing?: number };
+    let seq = 0;
+    const rssNow = async () => (await server.request({ type: 'rss-reset' })) as Extract<FromServer, { type: 'rss' }>;
+    const rssRead = async () => (await server.request({ type: 'rss-read' })) as Extract<FromServer, { type: 'rss' }>;
+    const newResource = async () => (await json('POST', '/api/v1/resources', { title: `上传基准 ${Date.now()} ${++seq}`, type: 'micro_lecture', subject: '物理', grade: '高二', visibility: 'school' })).id as string;
+    const uploadPaths: Record<'baseline' | 'putUrl' | 'resumable' | 'direct', () => Promise<Timed>> = {
+      // The same multipart upload with part URLs presigned by the store (ObjectStorage) itself: initiate, presign,
+      // 4 parallel part PUTs and complete are all timed, as they are on the api's path.
+      baseline: async () => {
+        const key = `bench-upload/${Date.now()}-${++seq}.mp4`;
+        const before = await rssNow();
+        const t0 = performance.now();
+        const { uploadId, urls } = await store({ op: 'mp-init', key, partCount });
+        let parts;
+        try {
+          parts = await putParts(async (i) => urls![i - 1]);
+        } catch (err) {
+          await store({ op: 'mp-abort', key, uploadId: uploadId! });
+          throw err;
+        }
+        await store({ op: 'mp-complete', key, uploadId: uploadId!, parts });
+        const ms = performance.now() - t0;
+        const after = await rssRead();
+        if ((await store({ op: 'stat', key })).size !== size) throw new Error('baseline upload: wrong size stored');
+        await store({ op: 'delete', key });
+        return { ms, rssAfterTransfer: after.peak, growthTransfer: after.peak - before.now };
+      },
+      // One presigned PUT of the whole file straight to the store (URL issued before the clock starts).
+      putUrl: async () => {
+        const key = `bench-upload/${Date.now()}-${++seq}.mp4`;
+        const { url } = await store({ op: 'presign-put', key });
+        const before = await rssNow();
+        const t0 = performance.now();
+        const res = await httpRequest('PUT', url!, { 'content-length': size, 'content-type': 'video/mp4' }, [createReadStream(filePath, { highWaterMark: MiB })]);
+        if (res.status !== 200) throw new Error(`presigned PUT: ${res.status} ${res.text}`);
+        const ms = performance.now() - t0;
+        const after = await rssRead();
+        if ((await store({ op: 'stat', key })).size !== size) throw new Error('presigned PUT: wrong size stored');
+        await store({ op: 'delete', key });
+        return { ms, rssAfterTransfer: after.peak, growthTransfer: after.peak - before.now };
+      },
+      // The api's resumable upload: POST uploads, a part URL from the api per part, PUT, complete; then processing.
+      resumable: async () => {
+        const id = await newResource();
+        const before = await rssNow();
+        const t0 = performance.now();
+        const up = await json('POST', `/api/v1/resources/${id}/uploads`, { filename: '上传基准.mp4', size, sha256, contentType: 'video/mp4' });
+        const parts = await putParts(async (i) => (await json('POST', `/api/v1/uploads/${up.uploadId}/parts/${i}`)).url);
+        await json('POST', `/api/v1/uploads/${up.uploadId}/complete`, { parts });
+        const ms = performance.now() - t0;
+        const after = await rssRead();
+        await waitProcessed(id);
+        const procMs = performance.now() - t0 - ms;
+        const end = await rssRead();
+        await json('DELETE', `/api/v1/resources/${id}`).catch(() => undefined);
+        return { ms, procMs, rssAfterTransfer: after.peak, growthTransfer: after.peak - before.now, growthProcessing: end.peak - before.now };
+      },
+      // The direct upload: multipart/form-data streamed through the api into the store, answered 202; then processing.
+      direct: async () => {
+        const id = await newResource();
+        const boundary = `----xzbench${randomBytes(8).toString('hex')}`;
+        const head = Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="sha256"\r\n\r\n${sha256}\r\n` +
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="上传基准.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+        );
+        const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+        const before = await rssNow();
+        const t0 = performance.now();
+        const res = await httpRequest(
+          'POST',
+          `${api}/api/v1/resources/${id}/content`,
+          { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length },
+          [head, createReadStream(filePath, { highWaterMark: MiB }), tail],
+        );
+        if (res.status !== 202) throw new Error(`direct upload: ${res.status} ${res.text}`);
+        const ms = performance.now() - t0;
+        const after = await rssRead();
+        await waitProcessed(id);
+        const procMs = performance.now() - t0 - ms;
+        const end = await rssRead();
+        await json('DELETE', `/api/v1/resources/${id}`).catch(() => undefined);
+        return { ms, procMs, rssAfterTransfer: after.peak, growthTransfer: after.peak - before.now, growthProcessing: end.peak - before.now };
+      },
+    };
+    const up: Record<string, Timed[]> = { baseline: [], putUrl: [], resumable: [], direct: [] };
+    for (let r = 0; r < runs; r++) for (const name of Object.keys(uploadPaths) as (keyof typeof uploadPaths)[]) up[name].push(await uploadPaths[name]());
+
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const mbps = (ms: number) => size / MiB / (ms / 1000);
     const baseMbps = mbps(median(times.baseline));
     const mb = (b: number) => `${(b / MiB).toFixed(0)} MB`;
 
     const lines = [
-      `download benchmark: ${sizeMb} MiB object, storage=${ready.driver}, db=${ready.db}, ${runs} timed run(s) per path (median), api in a child process`,
-      `upload (resumable, 4 parallel parts straight to the store): ${(size / MiB / upSeconds).toFixed(1)} MB/s; processing (verify + dedupe): ${procSeconds.toFixed(1)} s`,
+      `transfer benchmark: ${sizeMb} MiB object, storage=${ready.driver}, db=${ready.db}, ${runs} timed run(s) per path (median), api in a child process`,
+      `set-up upload (resumable, untimed path): ${(size / MiB / upSeconds).toFixed(1)} MB/s; processing (verify + dedupe): ${procSeconds.toFixed(1)} s`,
+      '',
+      'download',
       '',
       'path        MB/s     ratio   api peak RSS (largest growth during one download)',
       ...(['baseline', 'redirect', 'stream', 'bareProxy'] as const).map((name) => {
@@ -264,11 +474,28 @@ async function main(): Promise<void> {
         return `${name.padEnd(10)} ${m.toFixed(1).padStart(7)}   ${(m / baseMbps).toFixed(2).padStart(5)}   ${mb(rss[name])} (+${mb(growth[name])})`;
       }),
       '',
+      `upload benchmark: same object from a file on disk, ${runs} timed run(s) per path (median); ratio against the multipart baseline`,
+      'path        MB/s     ratio   processing   api peak RSS (largest growth during one transfer; incl. processing)',
+      ...(['baseline', 'putUrl', 'resumable', 'direct'] as const).map((name) => {
+        const xs = up[name];
+        const m = mbps(median(xs.map((x) => x.ms)));
+        const b = mbps(median(up.baseline.map((x) => x.ms)));
+        const proc = xs[0].procMs === undefined ? '—' : `${(median(xs.map((x) => x.procMs!)) / 1000).toFixed(1)} s`;
+        const g = Math.max(...xs.map((x) => x.growthTransfer));
+        const gp = xs[0].growthProcessing === undefined ? '' : `; +${mb(Math.max(...xs.map((x) => x.growthProcessing!)))}`;
+        return `${name.padEnd(10)} ${m.toFixed(1).padStart(7)}   ${(m / b).toFixed(2).padStart(5)}   ${proc.padStart(10)}   ${mb(Math.max(...xs.map((x) => x.rssAfterTransfer)))} (+${mb(g)}${gp})`;
+      }),
+      '',
       `api RSS: ${mb(ready.baselineRss)} after start-up, ${mb(base.now)} idle before the timed runs`,
     ];
     console.log(lines.join('\n'));
     await fetch(`${api}/api/v1/resources/${created.id}`, { method: 'DELETE', headers: auth });
   } finally {
+    rmSync(fileDir, { recursive: true, force: true });
+    // Objects this run left in the store (the resources' objects; freed ones are otherwise only removed by maintenance).
+    const cleaned = (await server.request({ type: 'store', op: 'cleanup' })) as Extract<FromServer, { type: 'store-result' }>;
+    if (cleaned.error) console.error(`clean-up: ${cleaned.error}`);
+    else console.log(`clean-up: ${cleaned.deleted} object(s) removed from the store`);
     child.send({ type: 'stop' });
     await new Promise((r) => child.once('exit', r));
     if (!process.env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
