@@ -19,3 +19,5 @@ export * from './http/api-path';
 export * from './http/http-metrics.middleware';
 export * from './time/shanghai-time';
 export * from './auth/scope-grants';
+export * from './persistence/unique-violation';
+export * from './format/bytes';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import multer, { StorageEngine } from 'multer';
 import { catchError, from, Observable, switchMap, throwError } from 'rxjs';
-import { AppConfig, DomainException, Principal } from '@app/platform';
+import { AppConfig, DomainException, Principal, formatBytes } from '@app/platform';
 import { MeteredStream, ObjectStorage } from '@app/storage';
 
 /** An evidence file as the upload stored it, before the owning context records it. */
@@ -23,12 +23,6 @@ const CONTENT_TYPE = /^[a-zA-Z0-9!#$&^_.+-]{1,64}\/[a-zA-Z0-9!#$&^_.+-]{1,64}$/;
 /** `evidence/<ownerId>/<uuid>`: the owner is the measure or the rectification the file belongs to. */
 export function evidenceKey(ownerId: string): string {
   return `evidence/${ownerId}/${randomUUID()}`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KB`;
-  return `${bytes} B`;
 }
 
 export function evidenceTooLarge(maxBytes: number): DomainException {

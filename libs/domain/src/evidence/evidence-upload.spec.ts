@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DomainException } from '@app/platform';
-import { evidenceKey, evidenceMeter, formatBytes } from './evidence-upload.interceptor';
+import { formatBytes } from '@app/platform';
+import { evidenceKey, evidenceMeter } from './evidence-upload.interceptor';
 
 const sink = () =>
   new Writable({

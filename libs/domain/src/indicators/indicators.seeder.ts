@@ -1,7 +1,7 @@
+import { isUniqueViolation } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { isUniqueViolation } from '../organizations/organizations.service';
 import { IndicatorDefinition } from './indicator-definition.entity';
 import { INDICATOR_CATALOGUE, IndicatorSeed } from './indicator-catalogue';
 

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { DomainException, isWithinScope, Page, Principal, ScopeTargetLoader, shanghaiDate, toPage } from '@app/platform';
+import { DomainException, isWithinScope, Page, Principal, ScopeTargetLoader, shanghaiDate, toPage, isUniqueViolation } from '@app/platform';
 import { Organization } from '../organizations/organization.entity';
 import { SchoolYearStats } from '../organizations/school-year-stats.entity';
-import { isUniqueViolation } from '../organizations/organizations.service';
 import { IndicatorDefinition, IndicatorLevel } from './indicator-definition.entity';
 import { IndicatorValue } from './indicator-value.entity';
 import { computeFromStats, currentSchoolYear, directionOf, evaluate, IndicatorStatus, isDue, rollupOf, trendOf, TrendPoint } from './indicator-rules';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
-import { DomainException, isWithinScope, Page, Principal, toPage } from '@app/platform';
+import { Repository } from 'typeorm';
+import { DomainException, isWithinScope, Page, Principal, toPage, isUniqueViolation } from '@app/platform';
 import { Organization, OrganizationKind } from './organization.entity';
 import { SchoolYearStats } from './school-year-stats.entity';
 import { OrganizationScopeLoader } from './organization-scope.loader';
@@ -18,13 +18,6 @@ import {
 
 /** Fields that are supervision decisions of the city or county, never of the school itself. */
 const SUPERVISION_FIELDS = ['isWeak', 'designation', 'kind', 'countyId'] as const;
-
-/** True for a unique-index violation on SQLite, MySQL or MariaDB. */
-export function isUniqueViolation(err: unknown): boolean {
-  if (!(err instanceof QueryFailedError)) return false;
-  const driverError = (err as QueryFailedError & { driverError?: { code?: string; errno?: number } }).driverError;
-  return driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE' || driverError?.code === 'ER_DUP_ENTRY' || driverError?.errno === 1062;
-}
 
 /** `%`, `_` and the escape character itself are literal in a search term. */
 export function likeContains(term: string): string {

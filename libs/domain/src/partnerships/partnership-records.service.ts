@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { DomainException, Page, PageQuery, Principal, shanghaiDate, toPage } from '@app/platform';
+import { DomainException, Page, PageQuery, Principal, shanghaiDate, toPage, isUniqueViolation } from '@app/platform';
 import { Organization } from '../organizations/organization.entity';
-import { isUniqueViolation } from '../organizations/organizations.service';
 import { User } from '../accounts/user.entity';
 import { Partnership } from './partnership.entity';
 import { PartnershipTerm } from './partnership-term.entity';

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { addDays, newId, shanghaiDate } from '@app/platform';
+import { addDays, newId, shanghaiDate, isUniqueViolation } from '@app/platform';
 import { Organization } from '../organizations/organization.entity';
-import { isUniqueViolation } from '../organizations/organizations.service';
 import { User } from '../accounts/user.entity';
 import { Partnership } from './partnership.entity';
 import { PartnershipParty } from './partnership-party.entity';

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
-import { DomainException, Principal, toPage } from '@app/platform';
+import { DomainException, Principal, toPage, isUniqueViolation } from '@app/platform';
 import { Organization } from '../organizations/organization.entity';
-import { isUniqueViolation } from '../organizations/organizations.service';
 import { User } from '../accounts/user.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { GroupModel, Partnership, PARTNERSHIP_STATUSES, PartnershipKind, PartnershipStatus } from './partnership.entity';

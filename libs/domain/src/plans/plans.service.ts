@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository } from 'typeorm';
-import { DomainException, Page, Principal, shanghaiDate, toPage } from '@app/platform';
+import { DomainException, Page, Principal, shanghaiDate, toPage, isUniqueViolation } from '@app/platform';
 import { Organization } from '../organizations/organization.entity';
-import { isUniqueViolation } from '../organizations/organizations.service';
 import { ACTIVE_SLOT, Plan } from './plan.entity';
 import { Measure } from './measure.entity';
 import { parseTerm } from './measure-rules';

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { AppConfig, DomainException, Principal } from '@app/platform';
+import { AppConfig, DomainException, Principal, formatBytes } from '@app/platform';
 import { Organization } from '../organizations/organization.entity';
 import { Resource } from './resource.entity';
 import { ResourceVersion } from './resource-version.entity';
 import { StoredObject } from './stored-object.entity';
 import { ResourceQuota } from './resource-quota.entity';
 import { QuotaView } from './resources.dto';
-import { formatBytes } from './bytes';
 
 /**
  * Storage quota per organization. Usage is the size of the distinct stored objects the organization's versions

@@ -5,7 +5,7 @@ import busboy from 'busboy';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { DataSource, IsNull, Repository } from 'typeorm';
-import { AppConfig, DomainException, newId, Principal } from '@app/platform';
+import { AppConfig, DomainException, newId, Principal, formatBytes } from '@app/platform';
 import { MeteredStream, normalizeEtag, ObjectStorage } from '@app/storage';
 import { JobQueue } from '@app/queue';
 import { Resource } from './resource.entity';
@@ -16,7 +16,6 @@ import { ResourceQuotasService } from './resource-quotas.service';
 import { CompleteUploadDto, CreateUploadDto, UploadView } from './resources.dto';
 import { isBlockedFilename, extensionOf } from './content-check';
 import { processResourceUpload } from './jobs/process-upload.job';
-import { formatBytes } from './bytes';
 import { ResourceEvents } from './resource-events';
 
 /** Where a version's uploaded bytes are written; a new StoredObject keeps this key (see stored-object.entity.ts). */

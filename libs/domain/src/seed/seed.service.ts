@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { AppConfig } from '@app/platform';
+import { AppConfig, isUniqueViolation } from '@app/platform';
 import { Organization } from '../organizations/organization.entity';
 import { SchoolYearStats } from '../organizations/school-year-stats.entity';
-import { isUniqueViolation } from '../organizations/organizations.service';
 import { User } from '../accounts/user.entity';
 import { UsersService } from '../accounts/users.service';
 import { IndicatorsSeeder } from '../indicators/indicators.seeder';

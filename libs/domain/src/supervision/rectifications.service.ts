@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
-import { DomainException, isWithinScope, newId, Page, Principal, Role, ScopeTarget, ScopeTargetLoader, shanghaiDate, toPage } from '@app/platform';
+import { DomainException, isWithinScope, newId, Page, Principal, Role, ScopeTarget, ScopeTargetLoader, shanghaiDate, toPage, isUniqueViolation } from '@app/platform';
 import { ObjectStorage } from '@app/storage';
 import { Organization } from '../organizations/organization.entity';
 import { User } from '../accounts/user.entity';
-import { isUniqueViolation } from '../organizations/organizations.service';
 import { NotificationInput, NotificationsService } from '../notifications/notifications.service';
 import { isCalendarDate } from '../plans/measure-rules';
 import type { StoredEvidence } from '../evidence/evidence-upload.interceptor';

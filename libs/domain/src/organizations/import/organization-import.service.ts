@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { AppConfig, DomainException, Principal } from '@app/platform';
+import { AppConfig, DomainException, Principal, isUniqueViolation } from '@app/platform';
 import { Organization } from '../organization.entity';
 import { SchoolYearStats } from '../school-year-stats.entity';
 import { OrganizationScopeLoader } from '../organization-scope.loader';
 import { ImportResultView } from '../organizations.dto';
-import { isUniqueViolation } from '../organizations.service';
 import {
   buildImportTemplate,
   detectFormat,

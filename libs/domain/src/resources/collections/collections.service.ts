@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, QueryFailedError, Repository } from 'typeorm';
-import { DomainException, Principal } from '@app/platform';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DomainException, Principal, isUniqueViolation } from '@app/platform';
 import { Organization } from '../../organizations/organization.entity';
 import { User } from '../../accounts/user.entity';
 import { Resource, ResourceVisibility } from '../resource.entity';
@@ -26,12 +26,6 @@ import {
 
 /** City-wide collections are the coordinators' curation (the city library is the city bureau's, policy measure 九). */
 const CITY_CURATORS = ['city_admin', 'county_admin'];
-
-export function isUniqueViolation(err: unknown): boolean {
-  if (!(err instanceof QueryFailedError)) return false;
-  const e = err.driverError as { code?: string; errno?: number } | undefined;
-  return e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 /** LIKE pattern text with % and _ taken literally; '!' escapes (a backslash means different things on MySQL and SQLite). */
 const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { Principal } from '@app/platform';
+import { Principal, isUniqueViolation } from '@app/platform';
 import { Resource } from '../resource.entity';
 import { ResourceAccessService } from '../resource-access.service';
 import { ResourceSummaries } from '../search/resource-summaries';
 import { decodeCursor, encodeCursor } from '../search/search-cursor';
 import { Favourite } from './favourite.entity';
 import { FAVOURITES_MAX_LIMIT, FavouritePage, ListFavouritesQuery } from './collections.dto';
-import { isUniqueViolation } from './collections.service';
 
 /** A user's favourites (收藏): any resource they may see; the list shows only those they still may see. */
 @Injectable()
