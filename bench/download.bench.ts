@@ -236,6 +236,23 @@ async function main(): Promise<void> {
   const filePath = join(fileDir, 'bench.mp4');
   try {
     await store({ op: 'snapshot' });
+    // Written before the first api request: writing 1 GiB blocks the event loop for seconds, and a keep-alive
+    // connection the api closed meanwhile (its 5 s idle timeout) would be reused before its close is seen.
+    const partSize = partSizeFor(size);
+    const partCount = Math.ceil(size / partSize);
+    // The file on disk every upload streams from (the client never holds more than a part's worth).
+    const sha256 = (() => {
+      const block = randomBytes(partSize);
+      const fileHash = createHash('sha256');
+      const fd = openSync(filePath, 'w');
+      for (let i = 1; i <= partCount; i++) {
+        const part = makePart(block, i, Math.min(partSize, size - (i - 1) * partSize));
+        fileHash.update(part);
+        writeSync(fd, part);
+      }
+      closeSync(fd);
+      return fileHash.digest('hex');
+    })();
     const login = await fetch(`${api}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -252,21 +269,6 @@ async function main(): Promise<void> {
 
     // The object: uploaded once with the resumable upload, parts straight to the store.
     const created = await json('POST', '/api/v1/resources', { title: `下载基准 ${Date.now()}`, type: 'micro_lecture', subject: '物理', grade: '高二', visibility: 'school' });
-    const partSize = partSizeFor(size);
-    const partCount = Math.ceil(size / partSize);
-    // The file on disk every upload streams from (the client never holds more than a part's worth).
-    const sha256 = (() => {
-      const block = randomBytes(partSize);
-      const fileHash = createHash('sha256');
-      const fd = openSync(filePath, 'w');
-      for (let i = 1; i <= partCount; i++) {
-        const part = makePart(block, i, Math.min(partSize, size - (i - 1) * partSize));
-        fileHash.update(part);
-        writeSync(fd, part);
-      }
-      closeSync(fd);
-      return fileHash.digest('hex');
-    })();
     const partLength = (i: number) => Math.min(partSize, size - (i - 1) * partSize);
     const partStream = (i: number) => createReadStream(filePath, { start: (i - 1) * partSize, end: (i - 1) * partSize + partLength(i) - 1, highWaterMark: MiB });
     const putPart = async (url: string, i: number): Promise<{ partNumber: number; etag: string }> => {

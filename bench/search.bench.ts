@@ -20,7 +20,8 @@
  *      `--concurrency` concurrent clients.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -31,6 +32,7 @@ import { ResourceSearchRepository, SearchCriteria } from '@app/domain/resources/
 import { queryTokens } from '@app/domain/resources/search/search-terms';
 import { createTestApp, TestApp } from '../test/utils/create-app';
 import { generateResources, QUERY_KEYWORDS, ResourceRow } from './search-fixtures';
+import { runLoad, startApiChild } from './search-http';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
@@ -40,6 +42,20 @@ const RUNS = Number(args.get('runs') ?? 30);
 const CONCURRENCY = Number(args.get('concurrency') ?? 20);
 const REQUESTS = Number(args.get('requests') ?? 600);
 const KEEP = args.get('keep') === 'yes';
+/** An existing database (MariaDB name, or SQLite data folder) kept by an earlier `--keep yes` run: no load, no drop. */
+const REUSE = args.get('reuse');
+const PHASES = new Set((args.get('phases') ?? 'query,http').split(','));
+/** Rounds of the HTTP phase; each round runs the api and the bare endpoint once, alternately. */
+const ROUNDS = Number(args.get('rounds') ?? 3);
+/** A folder: write a CPU profile of the api during one extra HTTP round (open it in Chrome DevTools). */
+const PROFILE = args.get('profile');
+/** The api child's LOG_LEVEL (`info`, as in production, logs every request; `silent` shows what logging costs). */
+const API_LOG_LEVEL = args.get('log-level') ?? 'info';
+/**
+ * Another checkout whose api also runs, in the same rounds ("before"), e.g.
+ * `git archive <commit> | tar -x -C /tmp/xz-before && ln -s $PWD/node_modules /tmp/xz-before/`.
+ */
+const BEFORE = args.get('before');
 const SERVER = (process.env.BENCH_MYSQL_URL ?? 'mariadb://root@127.0.0.1:3306').replace(/\/+$/, '');
 
 interface Case {
@@ -90,19 +106,26 @@ async function main() {
   try {
     const env: Record<string, string> = { STORAGE_DRIVER: 'local', QUEUE_DRIVER: 'memory', SEED_ON_START: 'true', LOG_LEVEL: 'silent' };
     if (DB === 'mariadb') {
-      const name = `xz_bench_search_${Date.now()}`;
-      const admin = await new DataSource({ type: 'mysql', url: SERVER.replace(/^mariadb:/, 'mysql:') + '/mysql' }).initialize();
-      await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-      dropDatabase = async () => {
-        await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-        await admin.destroy();
-      };
+      const name = REUSE ?? `xz_bench_search_${Date.now()}`;
+      if (!REUSE) {
+        const admin = await new DataSource({ type: 'mysql', url: SERVER.replace(/^mariadb:/, 'mysql:') + '/mysql' }).initialize();
+        await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+        dropDatabase = async () => {
+          await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+          await admin.destroy();
+        };
+      }
       Object.assign(env, { DB_TYPE: 'mysql', DATABASE_URL: `${SERVER}/${name}` });
-      console.log(`database ${name} on ${SERVER}`);
+      console.log(`database ${name} on ${SERVER}${REUSE ? ' (reused)' : ''}`);
+    } else if (REUSE) {
+      Object.assign(env, { DB_TYPE: 'sqlite', DATA_DIR: REUSE });
     } else {
       dataDir = mkdtempSync(join(tmpdir(), 'xz-bench-search-'));
       Object.assign(env, { DB_TYPE: 'sqlite', DATA_DIR: dataDir });
     }
+    // A reused database already has its schema and seed; the tree's migrations may have moved on since (and other
+    // work in progress may regenerate them), so neither runs again.
+    if (REUSE) Object.assign(env, { MIGRATE_ON_START: 'false', SEED_ON_START: 'false' });
     let t0 = now();
     app = await createTestApp(env);
     const ds = app.app.get(DataSource);
@@ -115,18 +138,22 @@ async function main() {
     // Spread the rows over every school; schools without a user of their own get one uploader (visibility reads
     // the organization; the uploader only matters to the uploader themself).
     const uploaders = schools.map((s) => ({ organizationId: s.id, id: users.find((u) => u.organizationId === s.id)?.id ?? anyUser }));
-    const rows = generateResources(ROWS, schools, uploaders);
-    t0 = now();
-    await insertResources(ds, rows);
-    const insertMs = now() - t0;
-    t0 = now();
-    const indexer = app.app.get(ResourceSearchIndexer);
-    for (let i = 0; i < rows.length; i += 1000) {
-      const batch = rows.slice(i, i + 1000);
-      await ds.transaction((m) => indexer.index(m, batch));
+    let insertMs = 0;
+    let indexMs = 0;
+    if (!REUSE) {
+      const rows = generateResources(ROWS, schools, uploaders);
+      t0 = now();
+      await insertResources(ds, rows);
+      insertMs = now() - t0;
+      t0 = now();
+      const indexer = app.app.get(ResourceSearchIndexer);
+      for (let i = 0; i < rows.length; i += 1000) {
+        const batch = rows.slice(i, i + 1000);
+        await ds.transaction((m) => indexer.index(m, batch));
+      }
+      indexMs = now() - t0;
+      if (DB === 'mariadb') await ds.query('ANALYZE TABLE resources, resource_search_docs, resource_search_terms');
     }
-    const indexMs = now() - t0;
-    if (DB === 'mariadb') await ds.query('ANALYZE TABLE resources, resource_search_docs, resource_search_terms');
     const [{ n: termRows }] = await ds.query('SELECT COUNT(*) AS n FROM resource_search_terms');
     const sizes =
       DB === 'mariadb'
@@ -134,7 +161,7 @@ async function main() {
             `SELECT table_name AS name, ROUND(data_length / 1048576) AS dataMb, ROUND(index_length / 1048576) AS indexMb FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('resources', 'resource_search_docs', 'resource_search_terms')`,
           )
         : [];
-    console.log(
+    if (!REUSE) console.log(
       `loaded ${ROWS} resources in ${ms(insertMs / 1000)} s; indexed by ResourceSearchIndexer in ${ms(indexMs / 1000)} s ` +
         `(${Number(termRows)} term rows, ${(Number(termRows) / ROWS).toFixed(1)} per resource, ${Math.round(ROWS / (indexMs / 1000))} resources/s)`,
     );
@@ -169,6 +196,7 @@ async function main() {
     };
 
     // ---- 1. sequential ----
+    if (PHASES.has('query')) {
     console.log(`\n## Query level, one client (${RUNS} runs per query after 3 warm-up runs; times in ms)\n`);
     console.log('| group | query | rows (LIMIT 21) | same rows as LIKE | ours p50 | ours p95 | LIKE p50 | LIKE p95 | LIKE/ours p50 | LIKE/ours p95 |');
     console.log('|---|---|---|---|---|---|---|---|---|---|');
@@ -233,19 +261,113 @@ async function main() {
     const cl = await closedLoop(like, Math.max(CONCURRENCY, Math.round(REQUESTS / 4)));
     console.log(`| query: LIKE | ${cl.n} | ${ms(cl.p50)} | ${ms(cl.p95)} | ${Math.round(cl.perSecond)} |`);
     console.log(`| ratio LIKE/ours | | ${(cl.p50 / co.p50).toFixed(1)} | ${(cl.p95 / co.p95).toFixed(1)} | |`);
+    }
 
-    // ---- 3. end to end over HTTP ----
-    const http = async (c: Case) => {
-      const qs = new URLSearchParams({ q: c.q, ...(c.filters as Record<string, string>), ...(c.sort ? { sort: c.sort } : {}) });
-      const res = await fetch(`${app!.url}/api/v1/resources?${qs}`, { headers: { Authorization: `Bearer ${token}` } });
-      if (res.status !== 200) throw new Error(`GET /api/v1/resources answered ${res.status}: ${await res.text()}`);
-      await res.arrayBuffer();
-    };
-    for (const c of CASES) await http(c);
-    const ch = await closedLoop(http, REQUESTS);
-    console.log(`| HTTP GET /api/v1/resources (ours, end to end) | ${ch.n} | ${ms(ch.p50)} | ${ms(ch.p95)} | ${Math.round(ch.perSecond)} |`);
+    // ---- 3. end to end over HTTP, api and load client in processes of their own ----
+    if (PHASES.has('http')) await httpPhase(env, CASES);
   } finally {
     await cleanup();
+  }
+}
+
+/**
+ * GET /api/v1/resources through the real api (a child process, production settings, request log at `info` into a
+ * file) against the same service call behind a bare node:http handler in that process, with a closed-loop client
+ * in a third process; rounds alternate api and bare so that a busy moment of the shared machine hits both.
+ */
+async function httpPhase(dbEnv: Record<string, string>, cases: Case[]): Promise<void> {
+  const childDir = mkdtempSync(join(tmpdir(), 'xz-bench-api-'));
+  const env: Record<string, string> = {
+    DB_TYPE: dbEnv.DB_TYPE,
+    ...(dbEnv.DATABASE_URL ? { DATABASE_URL: dbEnv.DATABASE_URL } : {}),
+    // SQLite: the database file lives in DATA_DIR, shared with the loader; the api's own secrets go there too.
+    DATA_DIR: dbEnv.DB_TYPE === 'sqlite' ? dbEnv.DATA_DIR : childDir,
+    NODE_ENV: 'production',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    STORAGE_DRIVER: 'local',
+    QUEUE_DRIVER: 'memory',
+    RUN_JOBS: 'false',
+    SEED_ON_START: 'false',
+    MIGRATE_ON_START: dbEnv.MIGRATE_ON_START ?? 'true',
+    LOG_LEVEL: API_LOG_LEVEL,
+  };
+  const logFile = join(childDir, 'api.log');
+  const api = await startApiChild(env, logFile, 'teacher.dongcheng');
+  let before: Awaited<ReturnType<typeof startApiChild>> | undefined;
+  try {
+    if (BEFORE) {
+      const beforeDir = dbEnv.DB_TYPE === 'sqlite' ? dbEnv.DATA_DIR : mkdtempSync(join(childDir, 'before-'));
+      before = await startApiChild({ ...env, DATA_DIR: beforeDir }, join(childDir, 'api-before.log'), 'teacher.dongcheng', BEFORE);
+    }
+    const paths = cases.map((c) => {
+      const qs = new URLSearchParams({ q: c.q, ...(c.filters as Record<string, string>), ...(c.sort ? { sort: c.sort } : {}) });
+      return `/api/v1/resources?${qs}`;
+    });
+    const spec = (base: string, token = api.token) => ({ urls: paths.map((p) => base + p), token, concurrency: CONCURRENCY, total: REQUESTS, warmup: 2 * paths.length, maxSeconds: 120 });
+    type Side = 'api' | 'before' | 'bare';
+    const order: Side[] = before ? ['api', 'before', 'bare'] : ['api', 'bare'];
+    const sides = Object.fromEntries(order.map((k) => [k, { lat: [] as number[], s: 0, n: 0, cpu: 0 }])) as Record<Side, { lat: number[]; s: number; n: number; cpu: number }>;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const side of order) {
+        const server = side === 'before' ? before! : api;
+        const usage0 = await server.usage();
+        const r = await runLoad(spec(side === 'bare' ? api.bareUrl : server.url, server.token));
+        const usage1 = await server.usage();
+        if (r.errors.length) throw new Error(`${side}: ${r.errors.join('; ')}`);
+        sides[side].lat.push(...r.latencies);
+        sides[side].s += r.seconds;
+        sides[side].n += r.latencies.length;
+        sides[side].cpu += usage1.cpuUserMs + usage1.cpuSystemMs - usage0.cpuUserMs - usage0.cpuSystemMs;
+      }
+    }
+    const rate = (x: { s: number; n: number }) => x.n / x.s;
+    const cpu = (x: { cpu: number; n: number }) => x.cpu / x.n;
+    const label: Record<Side, string> = {
+      api: 'api: GET /api/v1/resources (JWT, guard, validation, logging, metrics, search)',
+      before: `api as of ${BEFORE}: the same request`,
+      bare: 'bare: the same ResourceSearchService.search behind node:http',
+    };
+    console.log(`\n## HTTP, ${CONCURRENCY} concurrent keep-alive clients in a separate process, ${ROUNDS} x ${REQUESTS} requests per side, alternating (ms; api LOG_LEVEL=${API_LOG_LEVEL})\n`);
+    console.log('| side | requests | p50 | p95 | per second | api process CPU per request (ms) |');
+    console.log('|---|---|---|---|---|---|');
+    const b = summary(sides.bare.lat);
+    for (const side of order) {
+      const x = summary(sides[side].lat);
+      console.log(`| ${label[side]} | ${x.n} | ${ms(x.p50)} | ${ms(x.p95)} | ${Math.round(rate(sides[side]))} | ${cpu(sides[side]).toFixed(2)} |`);
+    }
+    for (const side of order.filter((s) => s !== 'bare')) {
+      const x = summary(sides[side].lat);
+      console.log(`| ${side} / bare | | ${(x.p50 / b.p50).toFixed(2)} | ${(x.p95 / b.p95).toFixed(2)} | ${(rate(sides[side]) / rate(sides.bare)).toFixed(2)} | ${(cpu(sides[side]) / cpu(sides.bare)).toFixed(2)} |`);
+    }
+    if (before) {
+      const x = summary(sides.api.lat);
+      const y = summary(sides.before.lat);
+      console.log(`| api / before | | ${(x.p50 / y.p50).toFixed(2)} | ${(x.p95 / y.p95).toFixed(2)} | ${(rate(sides.api) / rate(sides.before)).toFixed(2)} | ${(cpu(sides.api) / cpu(sides.before)).toFixed(2)} |`);
+    }
+    if (PROFILE) {
+      mkdirSync(PROFILE, { recursive: true });
+      const file = join(PROFILE, `api-${Date.now()}.cpuprofile`);
+      await api.profileStart();
+      await runLoad(spec(api.url));
+      await api.profileStop(file);
+      // The bare endpoint runs in the same process: its profile is the floor to diff against.
+      const bareFile = file.replace(/^(.*)api-/, '$1bare-');
+      await api.profileStart();
+      await runLoad(spec(api.bareUrl));
+      await api.profileStop(bareFile);
+      console.log(`\nCPU profiles of one api round: ${file}, and of one bare round: ${bareFile}`);
+      if (before) {
+        const beforeFile = file.replace(/^(.*)api-/, '$1before-');
+        await before.profileStart();
+        await runLoad(spec(before.url, before.token));
+        await before.profileStop(beforeFile);
+        console.log(`CPU profile of one round of the api as of ${BEFORE}: ${beforeFile}`);
+      }
+    }
+  } finally {
+    await before?.stop();
+    await api.stop();
+    rmSync(childDir, { recursive: true, force: true });
   }
 }
 

@@ -122,6 +122,28 @@ describe(`ObjectStorage contract (${process.env.STORAGE_DRIVER ?? 'local'})`, ()
     expectBytes(await readAll(await storage.getStream(key)), body);
   });
 
+  it('puts a stream of unknown length ending exactly on a part boundary, from chunks that straddle the boundaries', async () => {
+    const key = `${prefix}boundary-unknown.bin`;
+    // 16 MiB: a whole number of parts for any part size up to 16 MiB; 999,983-byte chunks never line up with one.
+    const body = randomBytes(16 * 1024 * 1024);
+    async function* slices() {
+      for (let at = 0; at < body.length; at += 999_983) yield body.subarray(at, at + 999_983);
+    }
+    const put = await storage.put(key, Readable.from(slices()));
+    expect(put.size).toBe(body.length);
+    expectBytes(await readAll(await storage.getStream(key)), body);
+  });
+
+  it('stores nothing when a stream of unknown length fails after some parts', async () => {
+    const key = `${prefix}failing-unknown.bin`;
+    async function* failing() {
+      for (let i = 0; i < 20; i++) yield randomBytes(1024 * 1024);
+      throw new Error('client went away');
+    }
+    await expect(storage.put(key, Readable.from(failing()))).rejects.toThrow('client went away');
+    expect(await storage.exists(key)).toBe(false);
+  });
+
   it('refuses a stream shorter than its declared size', async () => {
     const key = `${prefix}short.bin`;
     expect(await codeOf(storage.put(key, Readable.from([Buffer.alloc(10)]), { size: 20 }))).toBe('BAD_REQUEST');

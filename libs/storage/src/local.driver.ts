@@ -409,15 +409,14 @@ export class LocalObjectStorage extends ObjectStorage {
     });
     const tmp = join(this.tmpDir, randomUUID());
     try {
+      // One pipeline over all the parts: a pipeline per part with `{ end: false }` leaves its end-of-stream
+      // listeners on `out` (Node keeps them until `out` closes), so past 10 parts Node warned of a leak.
       const out = createWriteStream(tmp, { flags: 'wx' });
-      try {
-        for (const part of chosen) await pipeline(createReadStream(part.file), out, { end: false });
-      } catch (err) {
-        out.destroy();
-        throw err;
-      }
       const closed = once(out, 'close');
-      out.end();
+      closed.catch(() => undefined); // a failed pipeline destroys `out`; its error is the one to throw
+      await pipeline(async function* () {
+        for (const part of chosen) yield* createReadStream(part.file);
+      }, out);
       await closed;
       const size = chosen.reduce((sum, p) => sum + p.meta.size, 0);
       // S3's multipart etag: md5 of the concatenated binary part md5s, then "-<part count>".

@@ -30,8 +30,13 @@ import {
   normalizeMetadata,
 } from './storage.helpers';
 
-/** Part size when a stream of unknown length is uploaded: the most memory one put() holds at a time. */
-const STREAM_PART_BYTES = 16 * 1024 * 1024;
+/**
+ * Part size when a stream of unknown length is uploaded (S3's minimum is 5 MiB). One put() holds at most two parts:
+ * the one being sent and the next one being read, so the api's memory does not grow with the file.
+ */
+const STREAM_PART_BYTES = 8 * 1024 * 1024;
+/** S3's limit on the parts of one upload: 78 GiB at STREAM_PART_BYTES, far above any direct-upload limit. */
+const MAX_PARTS = 10_000;
 const PING_TIMEOUT_MS = 5000;
 /** Response headers that are not user metadata when a stat's metaData is read back. */
 const STANDARD_HEADERS = new Set(['content-type', 'cache-control', 'content-encoding', 'content-disposition', 'content-language']);
@@ -89,6 +94,28 @@ class S3Client extends Client {
     const res = await this.makeRequestStreamAsync(
       { method: 'PUT', bucketName: bucket, objectName: key, headers: { ...headers, 'content-length': String(size) } },
       guarded,
+      '',
+      [200],
+      this.region ?? '',
+    );
+    res.resume();
+    return normalizeEtag(String(res.headers.etag ?? ''));
+  }
+
+  /**
+   * One part of a multipart upload, sent from the chunks it was read in: uploadPart() would need them joined
+   * into one Buffer first, a second copy of the part in memory.
+   */
+  async uploadPartChunks(bucket: string, key: string, uploadId: string, partNumber: number, chunks: Buffer[], size: number): Promise<string> {
+    const res = await this.makeRequestStreamAsync(
+      {
+        method: 'PUT',
+        bucketName: bucket,
+        objectName: key,
+        query: `uploadId=${uploadId}&partNumber=${partNumber}`, // as minio's own uploadPart() builds it
+        headers: { 'content-length': String(size) },
+      },
+      Readable.from(chunks, { objectMode: false }),
       '',
       [200],
       this.region ?? '',
@@ -213,39 +240,59 @@ export class MinioObjectStorage extends ObjectStorage implements OnModuleDestroy
 
   /**
    * A stream of unknown length: one PUT when it fits in a part, else a multipart upload with parts of
-   * STREAM_PART_BYTES, read one at a time so memory stays bounded.
+   * STREAM_PART_BYTES. Each part is sent from the chunks as they were read (no joined copy), and the next part is
+   * read while one is being sent, never more: memory stays at about two parts whatever the size of the stream.
    */
   private async putUnknownLength(key: string, body: Readable, headers: Record<string, string>): Promise<StoredObjectInfo> {
-    let pending: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let pendingBytes = 0;
     let uploadId: string | undefined;
-    const parts: { part: number; etag: string }[] = [];
-    const flush = async (buf: Buffer) => {
+    const etags: string[] = [];
+    let sending: Promise<void> | undefined;
+    const send = async (part: Buffer[], size: number) => {
+      // Wait for the previous part first: one in flight at a time, so memory is bounded by two parts.
+      await sending;
+      if (etags.length >= MAX_PARTS) throw new DomainException('PAYLOAD_TOO_LARGE', undefined, { maxParts: MAX_PARTS, partBytes: STREAM_PART_BYTES });
       uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, key, headers);
-      const part = parts.length + 1;
-      const { etag } = await this.client.uploadPart({ bucketName: this.bucket, objectName: key, uploadID: uploadId, partNumber: part, headers: {} }, buf);
-      parts.push({ part, etag });
+      const id = uploadId;
+      const partNumber = etags.push('');
+      sending = this.client.uploadPartChunks(this.bucket, key, id, partNumber, part, size).then((etag) => {
+        etags[partNumber - 1] = etag;
+      });
+      // Its failure is thrown where it is awaited (the next part, or the end); never unhandled meanwhile.
+      sending.catch(() => undefined);
     };
     try {
       for await (const chunk of body) {
-        const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        pending.push(buf);
-        pendingBytes += buf.length;
-        while (pendingBytes >= STREAM_PART_BYTES) {
-          const all = Buffer.concat(pending, pendingBytes);
-          pending = [all.subarray(STREAM_PART_BYTES)];
-          pendingBytes -= STREAM_PART_BYTES;
-          await flush(all.subarray(0, STREAM_PART_BYTES));
+        let buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        while (pendingBytes + buf.length >= STREAM_PART_BYTES) {
+          const take = STREAM_PART_BYTES - pendingBytes;
+          const part = [...chunks, buf.subarray(0, take)];
+          buf = buf.subarray(take);
+          chunks = [];
+          pendingBytes = 0;
+          await send(part, STREAM_PART_BYTES);
+        }
+        if (buf.length > 0) {
+          chunks.push(buf);
+          pendingBytes += buf.length;
         }
       }
-      const rest = Buffer.concat(pending, pendingBytes);
       if (!uploadId) {
-        const { etag } = await this.client.putObject(this.bucket, key, rest, rest.length, headers);
-        return { key, size: rest.length, etag: normalizeEtag(etag) };
+        const whole = Buffer.concat(chunks, pendingBytes);
+        const { etag } = await this.client.putObject(this.bucket, key, whole, whole.length, headers);
+        return { key, size: whole.length, etag: normalizeEtag(etag) };
       }
-      if (rest.length > 0) await flush(rest);
-      await this.client.completeMultipartUpload(this.bucket, key, uploadId, parts);
+      if (pendingBytes > 0) await send(chunks, pendingBytes);
+      await sending;
+      await this.client.completeMultipartUpload(
+        this.bucket,
+        key,
+        uploadId,
+        etags.map((etag, i) => ({ part: i + 1, etag })),
+      );
     } catch (err) {
+      await sending?.catch(() => undefined);
       if (uploadId) await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch(() => undefined);
       throw err;
     }
