@@ -141,7 +141,9 @@ describe('partnerships', () => {
       const byKind = Object.fromEntries(res.body.term.obligations.map((o: { kind: string }) => [o.kind, o]));
       expect(byKind.onsite_visit).toMatchObject({ source: 'recorded', label: '到校指导' });
       expect(byKind.onsite_visit.done).toBeGreaterThanOrEqual(1);
-      expect(byKind.joint_research_session).toMatchObject({ source: 'not_yet_tracked', done: 0, state: 'not_tracked' });
+      // Joint research sessions are counted from real sessions (research/sessions registers the counter).
+      expect(byKind.joint_research_session).toMatchObject({ source: 'recorded' });
+      expect(byKind.joint_research_session.state).not.toBe('not_tracked');
       // Resource pushes are counted from real pushes (resources/pushes registers the counter).
       expect(byKind.resource_push).toMatchObject({ source: 'recorded', label: '资源推送' });
       expect(byKind.resource_push.state).not.toBe('not_tracked');
@@ -498,7 +500,7 @@ describe('partnerships', () => {
       expect(progress.term).toMatchObject({ label: term.label, current: true });
       const termId = progress.term.id;
       expect(progress.term.obligations.map((o: { kind: string; done: number; source: string }) => [o.kind, o.done, o.source])).toEqual([
-        ['joint_research_session', 0, 'not_yet_tracked'],
+        ['joint_research_session', 0, 'recorded'],
         ['onsite_visit', 0, 'recorded'],
       ]);
 
@@ -531,7 +533,14 @@ describe('partnerships', () => {
       await post('county.jiange', `${BASE}/${id}/visits`, { ...visit, visitors: '县教研员', purpose: '随访' }).expect(201);
       progress = (await get(U.adminS1, `${BASE}/${id}/obligations`).query({ termId }).expect(200)).body;
       expect(progress.term.obligations.find((o: { kind: string }) => o.kind === 'onsite_visit')).toMatchObject({ done: 2, state: 'met' });
-      // the only recorded obligation is met; the untracked one is not judged
+      // joint research sessions count from real sessions (research/sessions): four linked to the partnership meet the target
+      for (let i = 0; i < 4; i++) {
+        const startsAt = new Date(Date.now() + i * 1000);
+        await post('city.admin', '/api/v1/research-sessions', { kind: 'joint_research', title: `联合教研${i + 1}-${sfx}`, hostOrganizationId: org.S1, partnershipId: id, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(), creditHours: 2 }).expect(201);
+      }
+      progress = (await get(U.adminS1, `${BASE}/${id}/obligations`).query({ termId }).expect(200)).body;
+      expect(progress.term.obligations.find((o: { kind: string }) => o.kind === 'joint_research_session')).toMatchObject({ done: 4, state: 'met', source: 'recorded' });
+      // both obligations are met
       expect(progress.health).toMatchObject({ status: 'on_track', termId, reasons: [] });
       const listed = (await get('city.admin', BASE).query({ schoolId: org.S1 }).expect(200)).body.items.find((p: { id: string }) => p.id === id);
       expect(listed.health).toMatchObject({ status: 'on_track', label: '进展正常' });

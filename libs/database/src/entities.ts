@@ -37,6 +37,19 @@ import { ResourceSearchTerm } from '@app/domain/resources/search/resource-search
 import { Collection } from '@app/domain/resources/collections/collection.entity';
 import { CollectionItem } from '@app/domain/resources/collections/collection-item.entity';
 import { Favourite } from '@app/domain/resources/collections/favourite.entity';
+import { ResearchSession } from '@app/domain/research/sessions/research-session.entity';
+import { ResearchSessionInvitation, ResearchSessionRsvp, ResearchSessionResource, CalendarFeedToken } from '@app/domain/research/sessions/research-session-links.entity';
+import { AttendanceInterval } from '@app/domain/research/training/attendance-interval.entity';
+import { TrainingRecord } from '@app/domain/research/training/training-record.entity';
+import { LiveChatMessage } from '@app/domain/research/live/chat/live-chat-message.entity';
+import { LiveHand } from '@app/domain/research/live/hands/live-hand.entity';
+import { LiveFloor } from '@app/domain/research/live/hands/live-floor.entity';
+import { LivePoll } from '@app/domain/research/live/polls/live-poll.entity';
+import { LivePollVote } from '@app/domain/research/live/polls/live-poll-vote.entity';
+import { LiveMinutesUpdate } from '@app/domain/research/live/minutes/live-minutes-update.entity';
+import { LiveMinutesLock } from '@app/domain/research/live/minutes/live-minutes-lock.entity';
+import { LiveRubricScore } from '@app/domain/research/live/rubric/live-rubric-score.entity';
+import { LiveSharedResource } from '@app/domain/research/live/shares/live-shared-resource.entity';
 
 /** Every entity of the platform, listed explicitly (no globs) so builds and migrations see the same set. */
-export const ENTITIES = [AuditEntry, Organization, SchoolYearStats, User, RefreshToken, IndicatorDefinition, Notification, Partnership, PartnershipParty, PartnershipTransition, PartnershipTerm, PartnershipObligation, PartnershipVisit, TeamMember, FundDisbursement, Commendation, IndicatorValue, Rectification, RectificationEvent, RectificationFile, Plan, Measure, ProgressUpdate, EvidenceFile, Resource, ResourceVersion, StoredObject, UploadSession, ResourceDownloadCount, ResourceQuota, Push, PushItem, PushReceipt, PushDownload, ResourceSearchDoc, ResourceSearchTerm, Collection, CollectionItem, Favourite];
+export const ENTITIES = [AuditEntry, Organization, SchoolYearStats, User, RefreshToken, IndicatorDefinition, Notification, Partnership, PartnershipParty, PartnershipTransition, PartnershipTerm, PartnershipObligation, PartnershipVisit, TeamMember, FundDisbursement, Commendation, IndicatorValue, Rectification, RectificationEvent, RectificationFile, Plan, Measure, ProgressUpdate, EvidenceFile, Resource, ResourceVersion, StoredObject, UploadSession, ResourceDownloadCount, ResourceQuota, Push, PushItem, PushReceipt, PushDownload, ResourceSearchDoc, ResourceSearchTerm, Collection, CollectionItem, Favourite, ResearchSession, ResearchSessionInvitation, ResearchSessionRsvp, ResearchSessionResource, CalendarFeedToken, AttendanceInterval, TrainingRecord, LiveChatMessage, LiveHand, LiveFloor, LivePoll, LivePollVote, LiveMinutesUpdate, LiveMinutesLock, LiveRubricScore, LiveSharedResource];

@@ -13,10 +13,13 @@ import { ResourceSearchModule } from './resources/search/resource-search.module'
 import { CollectionsModule } from './resources/collections/collections.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
 import { ReportsModule } from './reports/reports.module';
+import { ResearchSessionsModule } from './research/sessions/research-sessions.module';
+import { TrainingModule } from './research/training/training.module';
+import { LiveModule } from './research/live/live.module';
 
 /** Every bounded context; the api serves their controllers and the worker runs their jobs. */
 @Module({
-  imports: [OrganizationsModule, AccountsModule, SeedModule, NotificationsModule, IndicatorsModule, PlansModule, PartnershipsModule, SupervisionModule, ResourcesModule, PushesModule, ResourceSearchModule, CollectionsModule, DashboardsModule, ReportsModule],
-  exports: [OrganizationsModule, AccountsModule, SeedModule, NotificationsModule, IndicatorsModule, PlansModule, PartnershipsModule, SupervisionModule, ResourcesModule, PushesModule, ResourceSearchModule, CollectionsModule, DashboardsModule, ReportsModule],
+  imports: [OrganizationsModule, AccountsModule, SeedModule, NotificationsModule, IndicatorsModule, PlansModule, PartnershipsModule, SupervisionModule, ResourcesModule, PushesModule, ResourceSearchModule, CollectionsModule, DashboardsModule, ReportsModule, ResearchSessionsModule, TrainingModule, LiveModule],
+  exports: [OrganizationsModule, AccountsModule, SeedModule, NotificationsModule, IndicatorsModule, PlansModule, PartnershipsModule, SupervisionModule, ResourcesModule, PushesModule, ResourceSearchModule, CollectionsModule, DashboardsModule, ReportsModule, ResearchSessionsModule, TrainingModule, LiveModule],
 })
 export class DomainModule {}

@@ -9,6 +9,7 @@ export * from './auth/scope.policy';
 export * from './auth/access.decorator';
 export * from './auth/access.guard';
 export * from './auth/access-token.verifier';
+export * from './auth/handshake-refused';
 export * from './audit/audit-entry.entity';
 export * from './audit/audit.interceptor';
 export * from './audit/skip-audit.decorator';

@@ -2,7 +2,7 @@ import { UuidEntity } from '@app/platform';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../accounts/user.entity';
 
-export const NOTIFICATION_LINK_KINDS = ['plan', 'measure', 'rectification', 'partnership', 'push'] as const;
+export const NOTIFICATION_LINK_KINDS = ['plan', 'measure', 'rectification', 'partnership', 'push', 'research_session'] as const;
 export type NotificationLinkKind = (typeof NOTIFICATION_LINK_KINDS)[number];
 
 /**

@@ -1,7 +1,7 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { AccessTokenVerifier, DomainException, ERROR_CODES, ErrorCode } from '@app/platform';
+import { AccessTokenVerifier, DomainException, ERROR_CODES, HandshakeRefused } from '@app/platform';
 import type { Principal } from '@app/platform';
 import { NOTIFICATIONS_NAMESPACE, NotificationsServerEvents, userRoom } from './notifications.events';
 import { NotificationsLive } from './notifications-live.service';
@@ -13,14 +13,8 @@ interface SocketData {
 }
 type NotificationsSocket = Socket<Record<string, never>, NotificationsServerEvents, Record<string, never>, SocketData>;
 
-/** The error a refused handshake carries: the client's `connect_error` has `message` and `data: { code, message }`. */
-export class HandshakeRefused extends Error {
-  readonly data: { code: ErrorCode; message: string };
-  constructor(code: ErrorCode) {
-    super(ERROR_CODES[code].message);
-    this.data = { code, message: ERROR_CODES[code].message };
-  }
-}
+// Moved to @app/platform (the /live gateway refuses handshakes the same way); re-exported for existing importers.
+export { HandshakeRefused };
 
 /**
  * socket.io namespace /notifications. The handshake must carry the access token (`io(url + '/notifications',

@@ -8,6 +8,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { SeedService } from './seed.service';
 import { IndicatorsModule } from '../indicators/indicators.module';
 import { PartnershipsSeedModule } from '../partnerships/partnerships-seed.module';
+import { ResearchSessionsSeedModule } from '../research/sessions/research-sessions-seed.module';
 
 /**
  * Runs the seed when the application starts and `config.seedOnStart` is on (default for the embedded SQLite
@@ -27,7 +28,7 @@ export class SeedOnStart implements OnApplicationBootstrap {
 
 /** The seed itself, without the start-up hook: what `npm run seed` uses. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Organization, SchoolYearStats, User]), AccountsModule, IndicatorsModule, PartnershipsSeedModule],
+  imports: [TypeOrmModule.forFeature([Organization, SchoolYearStats, User]), AccountsModule, IndicatorsModule, PartnershipsSeedModule, ResearchSessionsSeedModule],
   providers: [SeedService],
   exports: [SeedService],
 })

@@ -8,6 +8,7 @@ import { User } from '../accounts/user.entity';
 import { UsersService } from '../accounts/users.service';
 import { IndicatorsSeeder } from '../indicators/indicators.seeder';
 import { PartnershipsSeeder } from '../partnerships/partnerships.seeder';
+import { ResearchSessionsSeeder } from '../research/sessions/research-sessions.seeder';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { SEED_COUNTIES, SEED_OTHER_ORGANIZATIONS, SEED_SCHOOLS, SEED_YEARS, seedStatsFor } from './seed-data';
 
@@ -28,6 +29,7 @@ export class SeedService {
     private readonly config: AppConfig,
     private readonly indicatorsSeeder: IndicatorsSeeder,
     private readonly partnershipsSeeder: PartnershipsSeeder,
+    private readonly researchSessionsSeeder: ResearchSessionsSeeder,
   ) {}
 
   async run(): Promise<{ created: number }> {
@@ -79,6 +81,7 @@ export class SeedService {
     }
     created += await this.indicatorsSeeder.run();
     created += await this.partnershipsSeeder.run();
+    created += await this.researchSessionsSeeder.run();
     if (created) this.logger.log(`Seed: created ${created} record(s)`);
     return { created };
   }

@@ -166,6 +166,39 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(365)
   PUSH_UNOPENED_DAYS = 7;
 
+  // ---- training hours (继续教育学时) ----
+  /** Training hours each teacher should reach per calendar year (POLICY.md: at least 72 class hours a year). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  TRAINING_HOURS_TARGET = 72;
+
+  // ---- live research room (socket.io /live) ----
+  /** Longest chat message, in characters (at most 16000: a MySQL TEXT column holds 65,535 bytes of utf8mb4). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(16000)
+  LIVE_MAX_MESSAGE_CHARS = 2000;
+
+  /** Events per second one socket may send on /live (token bucket; bursts up to twice this are absorbed). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  LIVE_EVENTS_PER_SECOND = 20;
+
+  /** Distinct users one live room admits; the next join is refused with LIVE_ROOM_FULL. */
+  @Transform(toInt) @IsInt() @Min(2) @Max(100000)
+  LIVE_ROOM_MAX_PARTICIPANTS = 1500;
+
+  /**
+   * Largest payload of one /live event, in bytes (refused with an error ack). Below socket.io's server-wide
+   * maxHttpBufferSize (1 MB), beyond which the transport itself drops the connection without a reason.
+   */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(900 * 1024)
+  LIVE_MAX_EVENT_BYTES = 256 * 1024;
+
+  /** Largest Yjs update of the shared minutes one client may send (a stored row is a MySQL BLOB, < 64 KiB). */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(60000)
+  LIVE_MINUTES_UPDATE_MAX_BYTES = 32 * 1024;
+
+  /** Stored minutes updates of one session beyond which loading compacts them into few rows. */
+  @Transform(toInt) @IsInt() @Min(2) @Max(10000)
+  LIVE_MINUTES_COMPACT_AFTER = 100;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -151,6 +151,55 @@ export const ERROR_CODES = {
   COLLECTION_ITEM_NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: '专题资源包中没有该资源' },
   COLLECTION_FULL: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '专题资源包中的资源数量已达上限' },
   COLLECTION_ITEM_NOT_PUBLISHED: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '只能把已发布的资源加入专题资源包' },
+
+  // research sessions
+  RESEARCH_SESSION_NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: '教研活动不存在或无权查看' },
+  RESEARCH_SESSION_CANCELLED: { status: HttpStatus.CONFLICT, message: '教研活动已取消' },
+  RESEARCH_SESSION_ENDED: { status: HttpStatus.CONFLICT, message: '教研活动已结束' },
+  RESEARCH_SESSION_ACCESS_DENIED: { status: HttpStatus.FORBIDDEN, message: '只有主持人、主办学校管理员或教育局管理员可以执行此操作' },
+  LIVE_NOT_INVITED: { status: HttpStatus.FORBIDDEN, message: '您不在本次教研活动的邀请名单中' },
+  RESEARCH_SESSION_TIMES_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '结束时间必须晚于开始时间' },
+  RESEARCH_SESSION_HOST_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '主办单位不存在或不在您的管理范围内' },
+  RESEARCH_SESSION_INVITEE_UNKNOWN: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '邀请的单位或人员不存在' },
+  RESEARCH_SESSION_PARTNERSHIP_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '关联的帮扶关系不存在或与主办单位无关' },
+  RESEARCH_SESSION_AGENDA_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '议程无效（议程序号或主讲人不正确）' },
+  RESEARCH_SESSION_RESOURCE_UNAVAILABLE: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '关联的资源不存在或您无权查看' },
+  RESEARCH_SESSION_NOT_EDITABLE: { status: HttpStatus.CONFLICT, message: '教研活动已开始、结束或取消，不能修改' },
+  RESEARCH_SESSION_WINDOW_INVALID: { status: HttpStatus.BAD_REQUEST, message: '查询时间范围无效（结束须晚于开始，且不超过 366 天）' },
+  CALENDAR_FEED_NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: '日历订阅地址无效' },
+
+  // training
+  TRAINING_USER_NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: '用户不存在' },
+  TRAINING_ACCESS_DENIED: { status: HttpStatus.FORBIDDEN, message: '没有权限查看或登记该教师的培训学时' },
+  TRAINING_RECORD_NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: '培训记录不存在或无权查看' },
+  TRAINING_RECORD_NOT_MANUAL: { status: HttpStatus.CONFLICT, message: '教研活动自动生成的培训记录不能删除' },
+  TRAINING_TARGET_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '该用户已停用，不能登记培训学时' },
+  TRAINING_DATE_IN_FUTURE: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '培训日期不能晚于今天' },
+  TRAINING_COUNTY_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '县区不存在' },
+
+  // live room
+  LIVE_NOT_JOINED: { status: HttpStatus.FORBIDDEN, message: '请先进入该教研活动的直播间' },
+  LIVE_ROOM_FULL: { status: HttpStatus.CONFLICT, message: '直播间人数已满' },
+  LIVE_EVENT_INVALID: { status: HttpStatus.BAD_REQUEST, message: '消息格式不正确' },
+  LIVE_EVENT_UNKNOWN: { status: HttpStatus.BAD_REQUEST, message: '不支持的操作' },
+  LIVE_ACK_REQUIRED: { status: HttpStatus.BAD_REQUEST, message: '该操作需要回执（acknowledgement）' },
+  LIVE_RATE_LIMITED: { status: HttpStatus.TOO_MANY_REQUESTS, message: '发送过于频繁，请稍后再试' },
+  LIVE_PAYLOAD_TOO_LARGE: { status: HttpStatus.PAYLOAD_TOO_LARGE, message: '发送的内容过大' },
+  LIVE_MESSAGE_EMPTY: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '消息内容不能为空' },
+  LIVE_MESSAGE_TOO_LONG: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '消息内容过长' },
+  LIVE_MODERATOR_ONLY: { status: HttpStatus.FORBIDDEN, message: '只有主持人可以执行此操作' },
+
+  // live room collaboration (hands, polls, shared resources, minutes, rubric)
+  LIVE_HAND_NOT_RAISED: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '该用户没有举手' },
+  LIVE_POLL_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '投票设置无效（题目不能为空，选项 2 至 10 个且互不相同）' },
+  LIVE_POLL_NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: '投票不存在' },
+  LIVE_POLL_CLOSED: { status: HttpStatus.CONFLICT, message: '投票已结束' },
+  LIVE_POLL_OPTION_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '投票选项不存在' },
+  LIVE_POLL_ALREADY_VOTED: { status: HttpStatus.CONFLICT, message: '您已经投过票了' },
+  LIVE_MINUTES_LOCKED: { status: HttpStatus.CONFLICT, message: '纪要已锁定，不能再修改' },
+  LIVE_MINUTES_UPDATE_INVALID: { status: HttpStatus.BAD_REQUEST, message: '纪要更新数据无效' },
+  LIVE_MINUTES_UPDATE_TOO_LARGE: { status: HttpStatus.PAYLOAD_TOO_LARGE, message: '单次纪要更新过大' },
+  LIVE_RUBRIC_SCORES_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '评分无效：每一项须为 1 至 10 的整数' },
 } as const satisfies Record<string, { status: HttpStatus; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

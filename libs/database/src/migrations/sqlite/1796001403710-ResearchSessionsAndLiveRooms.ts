@@ -1,0 +1,107 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class ResearchSessionsAndLiveRooms1796001403710 implements MigrationInterface {
+  name = 'ResearchSessionsAndLiveRooms1796001403710';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("CREATE TABLE \"research_sessions\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"kind\" varchar(40) NOT NULL, \"title\" varchar(200) NOT NULL, \"subject\" varchar(30), \"hostOrganizationId\" varchar(36) NOT NULL, \"partnershipId\" varchar(36), \"startsAt\" datetime(3) NOT NULL, \"endsAt\" datetime(3) NOT NULL, \"venue\" varchar(200), \"online\" boolean NOT NULL DEFAULT (0), \"agenda\" text NOT NULL, \"currentAgendaIndex\" integer NOT NULL DEFAULT (-1), \"trainingLevel\" varchar(20) NOT NULL, \"creditHours\" decimal(5,2) NOT NULL, \"creditRule\" varchar(20) NOT NULL DEFAULT ('threshold'), \"minAttendancePercent\" integer NOT NULL DEFAULT (75), \"status\" varchar(20) NOT NULL DEFAULT ('scheduled'), \"createdByUserId\" varchar(36) NOT NULL, \"endedAt\" datetime(3), \"cancelledAt\" datetime(3), \"cancelReason\" varchar(500), \"sequence\" integer NOT NULL DEFAULT (0), \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')), \"updatedAt\" datetime NOT NULL DEFAULT (datetime('now')), \"version\" integer NOT NULL)");
+    await queryRunner.query("CREATE INDEX \"idx_rs_partnership\" ON \"research_sessions\" (\"partnershipId\", \"startsAt\") ");
+    await queryRunner.query("CREATE INDEX \"idx_rs_starts\" ON \"research_sessions\" (\"startsAt\") ");
+    await queryRunner.query("CREATE INDEX \"idx_rs_host_starts\" ON \"research_sessions\" (\"hostOrganizationId\", \"startsAt\") ");
+    await queryRunner.query("CREATE TABLE \"research_session_invitations\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"organizationId\" varchar(36), \"userId\" varchar(36), \"role\" varchar(20) NOT NULL DEFAULT ('participant'), \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE INDEX \"idx_rsi_user\" ON \"research_session_invitations\" (\"userId\") ");
+    await queryRunner.query("CREATE INDEX \"idx_rsi_org\" ON \"research_session_invitations\" (\"organizationId\") ");
+    await queryRunner.query("CREATE INDEX \"idx_rsi_session\" ON \"research_session_invitations\" (\"sessionId\") ");
+    await queryRunner.query("CREATE TABLE \"research_session_rsvps\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"userId\" varchar(36) NOT NULL, \"response\" varchar(20) NOT NULL, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')), \"updatedAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE INDEX \"idx_rsvp_user\" ON \"research_session_rsvps\" (\"userId\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_rsvp_session_user\" ON \"research_session_rsvps\" (\"sessionId\", \"userId\") ");
+    await queryRunner.query("CREATE TABLE \"research_session_resources\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"resourceId\" varchar(36) NOT NULL, \"position\" integer NOT NULL DEFAULT (0))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_rsr_session_resource\" ON \"research_session_resources\" (\"sessionId\", \"resourceId\") ");
+    await queryRunner.query("CREATE TABLE \"calendar_feed_tokens\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"userId\" varchar(36) NOT NULL, \"tokenHash\" varchar(64) NOT NULL, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_cft_user\" ON \"calendar_feed_tokens\" (\"userId\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_cft_hash\" ON \"calendar_feed_tokens\" (\"tokenHash\") ");
+    await queryRunner.query("CREATE TABLE \"attendance_intervals\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"userId\" varchar(36) NOT NULL, \"organizationId\" varchar(36) NOT NULL, \"joinedAt\" datetime(3) NOT NULL, \"leftAt\" datetime(3), \"openMarker\" tinyint)");
+    await queryRunner.query("CREATE INDEX \"idx_attendance_session\" ON \"attendance_intervals\" (\"sessionId\", \"joinedAt\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_attendance_open\" ON \"attendance_intervals\" (\"sessionId\", \"userId\", \"openMarker\") ");
+    await queryRunner.query("CREATE TABLE \"training_records\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"userId\" varchar(36) NOT NULL, \"organizationId\" varchar(36) NOT NULL, \"year\" integer NOT NULL, \"activityDate\" varchar(10) NOT NULL, \"source\" varchar(10) NOT NULL, \"sessionId\" varchar(36), \"title\" varchar(200) NOT NULL, \"level\" varchar(20) NOT NULL, \"hours\" decimal(5,2) NOT NULL, \"attendedMinutes\" integer, \"enteredByUserId\" varchar(36), \"note\" varchar(500), \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')))");
+    await queryRunner.query("CREATE INDEX \"idx_training_org_year\" ON \"training_records\" (\"organizationId\", \"year\") ");
+    await queryRunner.query("CREATE INDEX \"idx_training_user_year\" ON \"training_records\" (\"userId\", \"year\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_training_session_user\" ON \"training_records\" (\"sessionId\", \"userId\") ");
+    await queryRunner.query("CREATE TABLE \"live_chat_messages\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"userId\" varchar(36) NOT NULL, \"clientMsgId\" varchar(64) NOT NULL, \"userName\" varchar(50) NOT NULL, \"schoolName\" varchar(100) NOT NULL, \"text\" text NOT NULL, \"sentAt\" datetime(3) NOT NULL)");
+    await queryRunner.query("CREATE INDEX \"idx_live_chat_session_id\" ON \"live_chat_messages\" (\"sessionId\", \"id\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_live_chat_client_msg\" ON \"live_chat_messages\" (\"sessionId\", \"userId\", \"clientMsgId\") ");
+    await queryRunner.query("CREATE TABLE \"live_hands\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"userId\" varchar(36) NOT NULL, \"raisedAt\" datetime(3) NOT NULL)");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_live_hand\" ON \"live_hands\" (\"sessionId\", \"userId\") ");
+    await queryRunner.query("CREATE TABLE \"live_floors\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"userId\" varchar(36) NOT NULL, \"givenByUserId\" varchar(36) NOT NULL, \"since\" datetime(3) NOT NULL)");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_live_floor_session\" ON \"live_floors\" (\"sessionId\") ");
+    await queryRunner.query("CREATE TABLE \"live_polls\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"question\" varchar(200) NOT NULL, \"options\" text NOT NULL, \"multiple\" boolean NOT NULL DEFAULT (0), \"status\" varchar(10) NOT NULL DEFAULT ('open'), \"createdByUserId\" varchar(36) NOT NULL, \"createdAt\" datetime(3) NOT NULL, \"closedAt\" datetime(3))");
+    await queryRunner.query("CREATE INDEX \"idx_live_poll_session\" ON \"live_polls\" (\"sessionId\", \"createdAt\") ");
+    await queryRunner.query("CREATE TABLE \"live_poll_votes\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"pollId\" varchar(36) NOT NULL, \"userId\" varchar(36) NOT NULL, \"optionIndex\" smallint NOT NULL, \"choiceKey\" smallint NOT NULL, \"createdAt\" datetime(3) NOT NULL)");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_live_poll_vote\" ON \"live_poll_votes\" (\"pollId\", \"userId\", \"choiceKey\") ");
+    await queryRunner.query("CREATE TABLE \"live_minutes_updates\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"update\" blob NOT NULL, \"userId\" varchar(36), \"createdAt\" datetime(3) NOT NULL)");
+    await queryRunner.query("CREATE INDEX \"idx_live_minutes_session\" ON \"live_minutes_updates\" (\"sessionId\", \"createdAt\") ");
+    await queryRunner.query("CREATE TABLE \"live_minutes_locks\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"lockedByUserId\" varchar(36) NOT NULL, \"lockedAt\" datetime(3) NOT NULL)");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_live_minutes_lock\" ON \"live_minutes_locks\" (\"sessionId\") ");
+    await queryRunner.query("CREATE TABLE \"live_rubric_scores\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"userId\" varchar(36) NOT NULL, \"scores\" text NOT NULL, \"comment\" varchar(500), \"createdAt\" datetime(3) NOT NULL, \"updatedAt\" datetime(3) NOT NULL)");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_live_rubric_score\" ON \"live_rubric_scores\" (\"sessionId\", \"userId\") ");
+    await queryRunner.query("CREATE TABLE \"live_shared_resources\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"sessionId\" varchar(36) NOT NULL, \"resourceId\" varchar(36) NOT NULL, \"title\" varchar(200) NOT NULL, \"type\" varchar(20) NOT NULL, \"sharedByUserId\" varchar(36) NOT NULL, \"sharedAt\" datetime(3) NOT NULL)");
+    await queryRunner.query("CREATE INDEX \"idx_live_share_session\" ON \"live_shared_resources\" (\"sessionId\", \"sharedAt\") ");
+    await queryRunner.query("DROP INDEX \"uq_live_poll_vote\"");
+    await queryRunner.query("CREATE TABLE \"temporary_live_poll_votes\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"pollId\" varchar(36) NOT NULL, \"userId\" varchar(36) NOT NULL, \"optionIndex\" smallint NOT NULL, \"choiceKey\" smallint NOT NULL, \"createdAt\" datetime(3) NOT NULL, CONSTRAINT \"FK_262cdfb8f26ec3c70fe57fb2e37\" FOREIGN KEY (\"pollId\") REFERENCES \"live_polls\" (\"id\") ON DELETE CASCADE ON UPDATE NO ACTION)");
+    await queryRunner.query("INSERT INTO \"temporary_live_poll_votes\"(\"id\", \"pollId\", \"userId\", \"optionIndex\", \"choiceKey\", \"createdAt\") SELECT \"id\", \"pollId\", \"userId\", \"optionIndex\", \"choiceKey\", \"createdAt\" FROM \"live_poll_votes\"");
+    await queryRunner.query("DROP TABLE \"live_poll_votes\"");
+    await queryRunner.query("ALTER TABLE \"temporary_live_poll_votes\" RENAME TO \"live_poll_votes\"");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_live_poll_vote\" ON \"live_poll_votes\" (\"pollId\", \"userId\", \"choiceKey\") ");
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("DROP INDEX \"uq_live_poll_vote\"");
+    await queryRunner.query("ALTER TABLE \"live_poll_votes\" RENAME TO \"temporary_live_poll_votes\"");
+    await queryRunner.query("CREATE TABLE \"live_poll_votes\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"pollId\" varchar(36) NOT NULL, \"userId\" varchar(36) NOT NULL, \"optionIndex\" smallint NOT NULL, \"choiceKey\" smallint NOT NULL, \"createdAt\" datetime(3) NOT NULL)");
+    await queryRunner.query("INSERT INTO \"live_poll_votes\"(\"id\", \"pollId\", \"userId\", \"optionIndex\", \"choiceKey\", \"createdAt\") SELECT \"id\", \"pollId\", \"userId\", \"optionIndex\", \"choiceKey\", \"createdAt\" FROM \"temporary_live_poll_votes\"");
+    await queryRunner.query("DROP TABLE \"temporary_live_poll_votes\"");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_live_poll_vote\" ON \"live_poll_votes\" (\"pollId\", \"userId\", \"choiceKey\") ");
+    await queryRunner.query("DROP INDEX \"idx_live_share_session\"");
+    await queryRunner.query("DROP TABLE \"live_shared_resources\"");
+    await queryRunner.query("DROP INDEX \"uq_live_rubric_score\"");
+    await queryRunner.query("DROP TABLE \"live_rubric_scores\"");
+    await queryRunner.query("DROP INDEX \"uq_live_minutes_lock\"");
+    await queryRunner.query("DROP TABLE \"live_minutes_locks\"");
+    await queryRunner.query("DROP INDEX \"idx_live_minutes_session\"");
+    await queryRunner.query("DROP TABLE \"live_minutes_updates\"");
+    await queryRunner.query("DROP INDEX \"uq_live_poll_vote\"");
+    await queryRunner.query("DROP TABLE \"live_poll_votes\"");
+    await queryRunner.query("DROP INDEX \"idx_live_poll_session\"");
+    await queryRunner.query("DROP TABLE \"live_polls\"");
+    await queryRunner.query("DROP INDEX \"uq_live_floor_session\"");
+    await queryRunner.query("DROP TABLE \"live_floors\"");
+    await queryRunner.query("DROP INDEX \"uq_live_hand\"");
+    await queryRunner.query("DROP TABLE \"live_hands\"");
+    await queryRunner.query("DROP INDEX \"uq_live_chat_client_msg\"");
+    await queryRunner.query("DROP INDEX \"idx_live_chat_session_id\"");
+    await queryRunner.query("DROP TABLE \"live_chat_messages\"");
+    await queryRunner.query("DROP INDEX \"uq_training_session_user\"");
+    await queryRunner.query("DROP INDEX \"idx_training_user_year\"");
+    await queryRunner.query("DROP INDEX \"idx_training_org_year\"");
+    await queryRunner.query("DROP TABLE \"training_records\"");
+    await queryRunner.query("DROP INDEX \"uq_attendance_open\"");
+    await queryRunner.query("DROP INDEX \"idx_attendance_session\"");
+    await queryRunner.query("DROP TABLE \"attendance_intervals\"");
+    await queryRunner.query("DROP INDEX \"uq_cft_hash\"");
+    await queryRunner.query("DROP INDEX \"uq_cft_user\"");
+    await queryRunner.query("DROP TABLE \"calendar_feed_tokens\"");
+    await queryRunner.query("DROP INDEX \"uq_rsr_session_resource\"");
+    await queryRunner.query("DROP TABLE \"research_session_resources\"");
+    await queryRunner.query("DROP INDEX \"uq_rsvp_session_user\"");
+    await queryRunner.query("DROP INDEX \"idx_rsvp_user\"");
+    await queryRunner.query("DROP TABLE \"research_session_rsvps\"");
+    await queryRunner.query("DROP INDEX \"idx_rsi_session\"");
+    await queryRunner.query("DROP INDEX \"idx_rsi_org\"");
+    await queryRunner.query("DROP INDEX \"idx_rsi_user\"");
+    await queryRunner.query("DROP TABLE \"research_session_invitations\"");
+    await queryRunner.query("DROP INDEX \"idx_rs_host_starts\"");
+    await queryRunner.query("DROP INDEX \"idx_rs_starts\"");
+    await queryRunner.query("DROP INDEX \"idx_rs_partnership\"");
+    await queryRunner.query("DROP TABLE \"research_sessions\"");
+  }
+}
