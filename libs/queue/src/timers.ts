@@ -1,13 +1,17 @@
 /** setTimeout fires at once for delays over 2^31-1 ms (~24.8 days); a monthly cron or a long reminder needs more. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
-/** Calls fn at `dueAt` (epoch ms), however far away. Returns a function that cancels it. */
+/**
+ * Calls fn at `dueAt` (epoch ms), never before it, however far away. Returns a function that cancels it.
+ * setTimeout runs on a monotonic clock and may fire a millisecond before Date.now() reaches dueAt, so the timer
+ * re-checks the wall clock and re-arms for what is left instead of running early.
+ */
 export function setTimer(fn: () => void, dueAt: number): () => void {
   let handle: ReturnType<typeof setTimeout>;
   const arm = () => {
-    const left = dueAt - Date.now();
-    handle = left > MAX_TIMEOUT_MS ? setTimeout(arm, MAX_TIMEOUT_MS) : setTimeout(fn, Math.max(0, left));
+    handle = setTimeout(check, Math.min(Math.max(0, dueAt - Date.now()), MAX_TIMEOUT_MS));
   };
+  const check = () => (Date.now() >= dueAt ? fn() : arm());
   arm();
   return () => clearTimeout(handle);
 }
