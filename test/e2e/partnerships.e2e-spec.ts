@@ -135,7 +135,7 @@ describe('partnerships', () => {
       }
     });
 
-    it('count visits from real records and say honestly which kinds are not tracked yet', async () => {
+    it('count visits, joint research sessions and resource pushes from real records', async () => {
       const { id } = await seeded(LIEMIAN);
       const res = await get('admin.jianzhou', `${BASE}/${id}/obligations`).expect(200);
       const byKind = Object.fromEntries(res.body.term.obligations.map((o: { kind: string }) => [o.kind, o]));

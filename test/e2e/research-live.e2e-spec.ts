@@ -323,4 +323,25 @@ describe('research live room (/live): join, presence, chat, reconnection, host c
     expect(await c.request('chat:send', { sessionId, clientMsgId: randomUUID(), text: '还能说话吗' })).toMatchObject({ ok: false, error: { code: 'LIVE_NOT_JOINED' } });
     expect(await c.request('session:join', { sessionId })).toMatchObject({ ok: false, error: { code: 'RESEARCH_SESSION_CANCELLED' } });
   });
+
+  it('keeps the room shut until 30 minutes before the start, so an early visit cannot freeze the schedule', async () => {
+    const tomorrow = Date.now() + 24 * 3600_000;
+    const sessionId = await schedule({ startsAt: new Date(tomorrow).toISOString(), endsAt: new Date(tomorrow + 3600_000).toISOString() });
+    const c = await connect('teacher.dongcheng');
+    const host = await connect('admin.jianzhou');
+    for (const client of [c, host]) {
+      expect(await client.request('session:join', { sessionId })).toEqual({ ok: false, error: { code: 'LIVE_NOT_OPEN_YET', message: '直播间将在活动开始前30分钟开放' } });
+    }
+    // still scheduled, so the host can move it; moved to 20 minutes from now, the room is open
+    const soon = Date.now() + 20 * 60_000;
+    const moved = await t
+      .http()
+      .patch(`/api/v1/research-sessions/${sessionId}`)
+      .set(as('admin.jianzhou'))
+      .send({ startsAt: new Date(soon).toISOString(), endsAt: new Date(soon + 3600_000).toISOString() })
+      .expect(200);
+    expect(moved.body.status).toBe('scheduled');
+    expect((await c.request('session:join', { sessionId })).ok).toBe(true);
+    expect((await t.http().get(`/api/v1/research-sessions/${sessionId}`).set(as('admin.jianzhou')).expect(200)).body.status).toBe('live');
+  });
 });

@@ -166,6 +166,9 @@ export const ERROR_CODES = {
   RESEARCH_SESSION_RESOURCE_UNAVAILABLE: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '关联的资源不存在或您无权查看' },
   RESEARCH_SESSION_NOT_EDITABLE: { status: HttpStatus.CONFLICT, message: '教研活动已开始、结束或取消，不能修改' },
   RESEARCH_SESSION_WINDOW_INVALID: { status: HttpStatus.BAD_REQUEST, message: '查询时间范围无效（结束须晚于开始，且不超过 366 天）' },
+  RESEARCH_SESSION_NOT_STARTED: { status: HttpStatus.CONFLICT, message: '教研活动尚未开始，不能点名签到' },
+  RESEARCH_SESSION_ROLL_CALL_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '签到时间无效：须在活动时间内，且离开时间晚于到场时间' },
+  RESEARCH_SESSION_ROLL_CALL_NOT_INVITED: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '签到人员不存在，或不是受邀人员或主办学校教职工' },
   CALENDAR_FEED_NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: '日历订阅地址无效' },
 
   // training
@@ -180,6 +183,7 @@ export const ERROR_CODES = {
   // live room
   LIVE_NOT_JOINED: { status: HttpStatus.FORBIDDEN, message: '请先进入该教研活动的直播间' },
   LIVE_ROOM_FULL: { status: HttpStatus.CONFLICT, message: '直播间人数已满' },
+  LIVE_NOT_OPEN_YET: { status: HttpStatus.CONFLICT, message: '直播间将在活动开始前30分钟开放' },
   LIVE_EVENT_INVALID: { status: HttpStatus.BAD_REQUEST, message: '消息格式不正确' },
   LIVE_EVENT_UNKNOWN: { status: HttpStatus.BAD_REQUEST, message: '不支持的操作' },
   LIVE_ACK_REQUIRED: { status: HttpStatus.BAD_REQUEST, message: '该操作需要回执（acknowledgement）' },

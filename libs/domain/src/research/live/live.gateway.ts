@@ -181,14 +181,27 @@ export class LiveGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     if (!alreadyPresent && before.size >= this.config.LIVE_ROOM_MAX_PARTICIPANTS) throw new DomainException('LIVE_ROOM_FULL');
 
     if (session.status === 'scheduled') await this.sessions.markLive(sessionId);
-    await this.attendance.recordJoin(sessionId, { userId: principal.userId, organizationId: principal.organizationId });
 
-    // Join before reading the store: a message sent meanwhile arrives live and may also be in recentChat or
-    // missed (the client merges by id), but none falls between the two.
+    // Into the room before the attendance interval is opened, and before the store is read. The room first: the
+    // leave bookkeeping of this user's old socket (a reconnect racing its timeout) then either sees this socket
+    // and leaves the user in, or has closed the interval by the time it re-checks (afterLeft), so the user is
+    // neither dropped from presence nor from attendance. The store after: a message sent meanwhile arrives live
+    // and may also be in recentChat or missed (the client merges by id), but none falls between the two.
     await socket.join([sessionRoom(sessionId), sessionUserRoom(sessionId, principal.userId)]);
     socket.data.joined.set(sessionId, { canModerate, hostOrganizationId: session.hostOrganizationId });
+    let opened: boolean;
+    try {
+      opened = await this.attendance.recordJoin(sessionId, { userId: principal.userId, organizationId: principal.organizationId });
+    } catch (err) {
+      socket.data.joined.delete(sessionId);
+      await socket.leave(sessionRoom(sessionId));
+      await socket.leave(sessionUserRoom(sessionId, principal.userId));
+      throw err;
+    }
     before.set(principal.userId, profile);
-    if (!alreadyPresent) {
+    // Announced when no socket of the user was in the room, or when this join reopened attendance (a leave of the
+    // user's old socket closed it meanwhile and has announced the leave).
+    if (opened || !alreadyPresent) {
       const update: PresenceUpdateEvent = { sessionId, joined: profile, count: before.size };
       socket.to(sessionRoom(sessionId)).emit(LIVE_SERVER_EVENTS.presence, update);
     }
@@ -267,12 +280,26 @@ export class LiveGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     await this.afterLeft(sessionId, userId);
   }
 
+  /**
+   * The user leaves presence and attendance when none of their sockets is left in the room. The leave is announced
+   * by whoever closes the interval (one announcement however many sockets go at once). A socket of the user that
+   * joined while this ran may have found the interval still open and not reopened it: the re-check reopens it and
+   * announces the user again, so a reconnect racing the old socket's end never leaves them out.
+   */
   private async afterLeft(sessionId: string, userId: string): Promise<void> {
     const remaining = await this.presence(sessionId);
     if (remaining.has(userId)) return;
-    await this.attendance.recordLeave(sessionId, userId);
+    if (!(await this.attendance.recordLeave(sessionId, userId))) return;
     const update: PresenceUpdateEvent = { sessionId, left: userId, count: remaining.size };
     this.namespace!.to(sessionRoom(sessionId)).emit(LIVE_SERVER_EVENTS.presence, update);
+
+    const now = await this.presence(sessionId);
+    const back = now.get(userId);
+    if (!back) return;
+    if (await this.attendance.recordJoin(sessionId, { userId, organizationId: back.schoolId })) {
+      const again: PresenceUpdateEvent = { sessionId, joined: back, count: now.size };
+      this.namespace!.to(sessionRoom(sessionId)).emit(LIVE_SERVER_EVENTS.presence, again);
+    }
   }
 
   /** Called on 'disconnecting' (still in its rooms): the sessions this socket must leave once it is gone. */

@@ -3,6 +3,8 @@ import {
   findClashes,
   isReminderStale,
   listWindow,
+  liveRoomOpen,
+  LIVE_OPENS_BEFORE_MS,
   mayHost,
   mayJoin,
   mayModerate,
@@ -168,5 +170,18 @@ describe('list window and display', () => {
     const b = termBoundsUtc('2026-09-01', '2027-01-31');
     expect(new Date(b.from).toISOString()).toBe('2026-08-31T16:00:00.000Z');
     expect(new Date(b.to).toISOString()).toBe('2027-01-31T16:00:00.000Z');
+  });
+});
+
+describe('liveRoomOpen', () => {
+  const startsAt = new Date('2027-03-18T01:00:00Z');
+  it('opens a scheduled session 30 minutes before its start, not earlier', () => {
+    expect(liveRoomOpen({ status: 'scheduled', startsAt }, new Date(startsAt.getTime() - LIVE_OPENS_BEFORE_MS))).toBe(true);
+    expect(liveRoomOpen({ status: 'scheduled', startsAt }, new Date(startsAt.getTime() - LIVE_OPENS_BEFORE_MS - 1))).toBe(false);
+    expect(liveRoomOpen({ status: 'scheduled', startsAt }, new Date(startsAt.getTime() + 3600_000))).toBe(true);
+  });
+
+  it('leaves a session that is already live open whatever the time', () => {
+    expect(liveRoomOpen({ status: 'live', startsAt }, new Date(startsAt.getTime() - 86_400_000))).toBe(true);
   });
 });

@@ -98,6 +98,87 @@ export function isReminderStale(session: { status: ResearchSessionStatus; starts
   return session.startsAt.getTime() !== Date.parse(jobStartsAt);
 }
 
+// ---- the automatic end ----
+
+/** Names session and scheduled end, so a moved end gets a new job and a job planned for an old end is recognisable. */
+export function autoEndJobId(sessionId: string, endsAt: Date): string {
+  return `rs-auto-end:${sessionId}:${endsAt.getTime()}`;
+}
+
+export interface PlannedAutoEnd {
+  jobId: string;
+  runAt: Date;
+  delayMs: number;
+}
+
+/**
+ * The job that ends a session the host never ended, `graceMs` after its scheduled end. Unlike a reminder it is
+ * never skipped for being past: a session whose end (plus grace) went by while no process ran jobs still has to
+ * end, so it runs at once (delay 0).
+ */
+export function plannedAutoEnd(sessionId: string, endsAt: Date, graceMs: number, now: Date = new Date()): PlannedAutoEnd {
+  const runAt = new Date(endsAt.getTime() + graceMs);
+  return { jobId: autoEndJobId(sessionId, endsAt), runAt, delayMs: Math.max(0, runAt.getTime() - now.getTime()) };
+}
+
+/** An auto-end job is stale when the session is gone, already ended or cancelled, or its end has moved since. */
+export function isAutoEndStale(session: { status: ResearchSessionStatus; endsAt: Date } | null, jobEndsAt: string): boolean {
+  if (!session || (session.status !== 'scheduled' && session.status !== 'live')) return true;
+  return session.endsAt.getTime() !== Date.parse(jobEndsAt);
+}
+
+/**
+ * When an automatically ended session is recorded as ended: its scheduled end, not the moment the job ran, so
+ * people who left the tab open during the grace period are not credited for it (finalise closes open intervals
+ * at endedAt and credits up to it). Never later than `now` (a job run early by a skewed clock ends it now).
+ */
+export function autoEndedAt(endsAt: Date, now: Date = new Date()): Date {
+  return new Date(Math.min(endsAt.getTime(), now.getTime()));
+}
+
+/** Times a session's delayed jobs hang off: reminders off the start, the automatic end off the end. */
+export interface SessionTimes {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+// ---- in-person attendance (roll call) ----
+
+/**
+ * Who a moderator may put on a session's roll call: users invited by name and staff of the host or of an invited
+ * organization (the people the session is for). Coordinators and mentors observe; they do not earn its hours here.
+ */
+export function mayBeOnRollCall(user: { id: string; organizationId: string }, f: Pick<SessionAccessFacts, 'hostOrganizationId' | 'invitedUserIds' | 'invitedOrganizationIds'>): boolean {
+  return user.organizationId === f.hostOrganizationId || f.invitedUserIds.includes(user.id) || f.invitedOrganizationIds.includes(user.organizationId);
+}
+
+export interface RollCallEntry {
+  userId: string;
+  joinedAt?: Date;
+  leftAt?: Date;
+}
+
+/** The window a roll call may record: the scheduled start to the scheduled end, or to the actual end once ended. */
+export function rollCallWindow(session: { startsAt: Date; endsAt: Date; endedAt: Date | null }): { start: Date; end: Date } {
+  return { start: session.startsAt, end: session.endedAt ?? session.endsAt };
+}
+
+/**
+ * Fills each entry's missing times from the window (present the whole window by default) and checks them: the
+ * interval must be non-empty and lie inside the window. Returns the intervals, or the indexes of invalid entries.
+ */
+export function resolveRollCall(
+  entries: readonly RollCallEntry[],
+  window: { start: Date; end: Date },
+): { ok: true; intervals: { userId: string; joinedAt: Date; leftAt: Date }[] } | { ok: false; invalid: number[] } {
+  const intervals = entries.map((e) => ({ userId: e.userId, joinedAt: e.joinedAt ?? window.start, leftAt: e.leftAt ?? window.end }));
+  const invalid = intervals
+    .map((iv, i) => (iv.leftAt.getTime() <= iv.joinedAt.getTime() || iv.joinedAt.getTime() < window.start.getTime() || iv.leftAt.getTime() > window.end.getTime() ? i : -1))
+    .filter((i) => i >= 0);
+  return invalid.length ? { ok: false, invalid } : { ok: true, intervals };
+}
+
 // ---- access ----
 
 export interface SessionAccessFacts {
@@ -148,6 +229,21 @@ export function mayHost(p: Principal, host: { id: string; countyId: string | nul
     default:
       return false;
   }
+}
+
+// ---- the live room's opening ----
+
+/** How long before its start a scheduled session's live room opens (joining flips it to live, ending edits). */
+export const LIVE_OPENS_BEFORE_MS = 30 * 60_000;
+
+/**
+ * Whether a session's live room may be entered at `now`: always once live; a scheduled one from
+ * LIVE_OPENS_BEFORE_MS before its start. (Without this, an invitee opening the room days ahead would turn the
+ * session live, which freezes its schedule: edits, moves and their reminder changes need status scheduled.)
+ */
+export function liveRoomOpen(session: { status: ResearchSessionStatus; startsAt: Date }, now: Date = new Date()): boolean {
+  if (session.status !== 'scheduled') return true;
+  return now.getTime() >= session.startsAt.getTime() - LIVE_OPENS_BEFORE_MS;
 }
 
 // ---- validation ----

@@ -20,6 +20,7 @@ import {
   findClashes,
   KIND_LABELS,
   listWindow,
+  liveRoomOpen,
   mayHost,
   mayJoin,
   mayModerate,
@@ -82,13 +83,14 @@ export class ResearchSessionsService {
 
   /**
    * The live room's gate: 404 unknown, 403 LIVE_NOT_INVITED for someone who may not join, then 409 when the session
-   * is cancelled or ended. Two indexed reads (the session, its invitations) plus one for county or mentor checks.
+   * is cancelled or ended, or scheduled and more than 30 minutes from its start (liveRoomOpen). Two indexed reads (the session, its invitations) plus one for county or mentor checks.
    */
   async getForLive(principal: Principal, sessionId: string): Promise<{ session: ResearchSession; canModerate: boolean }> {
     const { session, facts } = await this.load(principal, sessionId);
     if (!mayJoin(principal, facts)) throw new DomainException('LIVE_NOT_INVITED');
     if (session.status === 'cancelled') throw new DomainException('RESEARCH_SESSION_CANCELLED');
     if (session.status === 'ended') throw new DomainException('RESEARCH_SESSION_ENDED');
+    if (!liveRoomOpen(session)) throw new DomainException('LIVE_NOT_OPEN_YET');
     return { session, canModerate: mayModerate(principal, facts) };
   }
 

@@ -1,4 +1,4 @@
-import { attendedMinutesOf, clipSpans, creditPerson, creditedHours, mergeSpans } from './attendance-rules';
+import { attendedMinutesOf, clipSpans, creditPerson, creditedHours, mergeSpans, mergeStays } from './attendance-rules';
 
 const MIN = 60_000;
 const s = (startMin: number, endMin: number) => ({ start: startMin * MIN, end: endMin * MIN });
@@ -21,6 +21,21 @@ describe('mergeSpans', () => {
     const input = [s(0, 10), s(5, 20)];
     mergeSpans(input);
     expect(input).toEqual([s(0, 10), s(5, 20)]);
+  });
+});
+
+describe('mergeStays', () => {
+  it('merges a reconnect into one stay that stays open while the last interval is open', () => {
+    expect(mergeStays([{ start: 0, end: 10 * MIN }, { start: 10 * MIN + 30_000, end: null }])).toEqual([{ start: 0, end: null }]);
+  });
+
+  it('keeps stays apart beyond the reconnect gap, sorted, and closes a stay whose intervals all closed', () => {
+    expect(mergeStays([{ start: 30 * MIN, end: null }, s(0, 10), s(11, 20)])).toEqual([s(0, 20), { start: 30 * MIN, end: null }]);
+  });
+
+  it('absorbs a closed interval inside an open one (a second tab) and drops empty intervals', () => {
+    expect(mergeStays([{ start: 0, end: null }, s(5, 8), s(50, 50)])).toEqual([{ start: 0, end: null }]);
+    expect(mergeStays([s(40, 40)])).toEqual([]);
   });
 });
 

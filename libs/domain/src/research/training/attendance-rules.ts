@@ -32,6 +32,22 @@ export function mergeSpans(spans: readonly Span[], maxGapMs: number = RECONNECT_
   return merged;
 }
 
+/** A raw interval as stored: `end` null while the person is still in the room. */
+export interface OpenSpan {
+  start: number;
+  end: number | null;
+}
+
+/**
+ * A person's stays as the attendance view shows them: raw intervals with reconnect gaps merged (mergeSpans); a
+ * stay that contains a still-open interval stays open (end null). Empty intervals (joined and left in the same
+ * instant) make no stay.
+ */
+export function mergeStays(raw: readonly OpenSpan[], maxGapMs: number = RECONNECT_GAP_MS): OpenSpan[] {
+  const spans = raw.map((r) => ({ start: r.start, end: r.end ?? Number.POSITIVE_INFINITY }));
+  return mergeSpans(spans, maxGapMs).map((s) => ({ start: s.start, end: Number.isFinite(s.end) ? s.end : null }));
+}
+
 /** Cuts spans to the window [from, to]; spans entirely outside disappear. */
 export function clipSpans(spans: readonly Span[], from: number, to: number): Span[] {
   const out: Span[] = [];

@@ -7,7 +7,7 @@ import { User } from '../../accounts/user.entity';
 import { Organization } from '../../organizations/organization.entity';
 import { AttendanceInterval } from './attendance-interval.entity';
 import { TrainingRecord } from './training-record.entity';
-import { CreditRule, Span, creditPerson } from './attendance-rules';
+import { CreditRule, Span, creditPerson, mergeStays } from './attendance-rules';
 
 export interface AttendanceIntervalView {
   joinedAt: string;
@@ -21,6 +21,8 @@ export interface AttendancePersonView {
   schoolName: string;
   /** Raw join/leave intervals, oldest first (leftAt null while the person is in the room). */
   intervals: AttendanceIntervalView[];
+  /** The same with reconnects (gaps up to 2 min) merged: one entry per stay, unclipped; leftAt null while in the room. */
+  mergedIntervals: AttendanceIntervalView[];
   /** Minutes after merging reconnects and clipping to the session window (up to now while it runs). */
   attendedMinutes: number;
   /** The credited hours of the training record once finalised; the hours earned so far before that. */
@@ -57,25 +59,32 @@ export class AttendanceService {
   /**
    * Opens an interval unless the user already has an open one for this session. The unique index on the open
    * marker makes a concurrent second insert (another socket, another api instance) fail; that failure means
-   * "already open" and is swallowed.
+   * "already open" and is swallowed. True when this call opened it: the live room announces the user then, so
+   * presence deltas follow these atomic transitions (one `joined`, one `left`, alternating) whatever races.
    */
-  async recordJoin(sessionId: string, who: { userId: string; organizationId: string }, at: Date = new Date()): Promise<void> {
+  async recordJoin(sessionId: string, who: { userId: string; organizationId: string }, at: Date = new Date()): Promise<boolean> {
     const open = await this.intervals.exists({ where: { sessionId, userId: who.userId, openMarker: 1 } });
-    if (open) return;
+    if (open) return false;
     try {
       await this.intervals.insert(this.intervals.create({ sessionId, userId: who.userId, organizationId: who.organizationId, joinedAt: at, leftAt: null, openMarker: 1 }));
+      return true;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
+      return false;
     }
   }
 
-  /** Closes the user's open interval (no-op when none is open). A leave stamped before the join closes it at the join. */
-  async recordLeave(sessionId: string, userId: string, at: Date = new Date()): Promise<void> {
+  /**
+   * Closes the user's open interval (no-op when none is open). A leave stamped before the join closes it at the join.
+   * True when this call closed it.
+   */
+  async recordLeave(sessionId: string, userId: string, at: Date = new Date()): Promise<boolean> {
     const open = await this.intervals.findOne({ where: { sessionId, userId, openMarker: 1 } });
-    if (!open) return;
+    if (!open) return false;
     const leftAt = at < open.joinedAt ? open.joinedAt : at;
     // Conditional on still being open, so a concurrent leave or finalise does not overwrite the first close.
-    await this.intervals.update({ id: open.id, openMarker: 1 }, { leftAt, openMarker: null });
+    const res = await this.intervals.update({ id: open.id, openMarker: 1 }, { leftAt, openMarker: null });
+    return !!res.affected;
   }
 
   /**
@@ -155,6 +164,10 @@ export class AttendanceService {
         organizationId: p.organizationId,
         schoolName: orgName.get(p.organizationId) ?? '',
         intervals: p.raw.map((r) => ({ joinedAt: r.joinedAt.toISOString(), leftAt: r.leftAt ? r.leftAt.toISOString() : null })),
+        mergedIntervals: mergeStays(p.raw.map((r) => ({ start: r.joinedAt.getTime(), end: r.leftAt ? r.leftAt.getTime() : null }))).map((m) => ({
+          joinedAt: new Date(m.start).toISOString(),
+          leftAt: m.end === null ? null : new Date(m.end).toISOString(),
+        })),
         attendedMinutes: record?.attendedMinutes ?? p.attendedMinutes,
         creditedHours: record ? record.hours : p.hours,
         // Nothing to write for someone with no time inside the window, so an ended session is final for them too.
