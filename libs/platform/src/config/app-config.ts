@@ -171,6 +171,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   TRAINING_HOURS_TARGET = 72;
 
+  /**
+   * Minutes after a research session's scheduled end at which a session the host never ended is ended by the
+   * system (attendance finalised, credited up to the scheduled end). 0 ends it at the scheduled end.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(24 * 60)
+  RESEARCH_AUTO_END_GRACE_MINUTES = 30;
+
   // ---- live research room (socket.io /live) ----
   /** Longest chat message, in characters (at most 16000: a MySQL TEXT column holds 65,535 bytes of utf8mb4). */
   @Transform(toInt) @IsInt() @Min(1) @Max(16000)

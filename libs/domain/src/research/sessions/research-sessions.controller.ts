@@ -12,6 +12,7 @@ import {
   ListSessionsQuery,
   ResearchSessionListView,
   ResearchSessionView,
+  RollCallDto,
   RsvpDto,
   SessionIdParam,
   UpdateResearchSessionDto,
@@ -79,6 +80,18 @@ export class ResearchSessionsController {
   async end(@CurrentUser() user: Principal, @Param() params: SessionIdParam): Promise<ResearchSessionView> {
     await this.sessions.end(user, params.id);
     return this.sessions.get(user, params.id);
+  }
+
+  /**
+   * In-person attendance (moderators): adds an attendance interval per entry (default: the scheduled window) beside
+   * the live room's, credited by the same rule. From the session's start; after its end it re-finalises at once.
+   * Only invitees and staff of the host or invited organizations. Returns the attendance summary.
+   */
+  @Post(':id/attendance/roll-call')
+  @HttpCode(200)
+  @Access('any')
+  rollCall(@CurrentUser() user: Principal, @Param() params: SessionIdParam, @Body() dto: RollCallDto): Promise<AttendanceSummaryView> {
+    return this.sessions.rollCall(user, params.id, dto.entries);
   }
 
   /** Attendance per person: intervals, minutes, credited hours (moderators and coordinators). */

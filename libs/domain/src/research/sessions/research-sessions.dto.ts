@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
@@ -182,6 +183,28 @@ export class RsvpDto {
 export class CancelDto {
   @IsOptional() @Transform(trim) @IsString() @MaxLength(500)
   reason?: string;
+}
+
+/** One person on a roll call; missing times default to the session's window (present throughout). */
+export class RollCallEntryDto {
+  @IsUUID('all')
+  userId: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-03-18T09:00:00+08:00' })
+  @IsOptional() @Transform(toDate) @IsDate({ message: 'joinedAt must be an ISO 8601 date-time with an offset' })
+  joinedAt?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-03-18T11:30:00+08:00' })
+  @IsOptional() @Transform(toDate) @IsDate({ message: 'leftAt must be an ISO 8601 date-time with an offset' })
+  leftAt?: Date;
+}
+
+export const MAX_ROLL_CALL = 500;
+
+export class RollCallDto {
+  @ApiProperty({ type: [RollCallEntryDto] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ROLL_CALL) @ValidateNested({ each: true }) @Type(() => RollCallEntryDto)
+  entries: RollCallEntryDto[];
 }
 
 export class SessionIdParam {

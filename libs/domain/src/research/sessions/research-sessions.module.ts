@@ -15,6 +15,7 @@ import { CalendarFeedToken, ResearchSessionInvitation, ResearchSessionResource, 
 import { ResearchSessionsService } from './research-sessions.service';
 import { SessionInvitees } from './session-invitees.service';
 import { SessionReminders } from './session-reminders.service';
+import { SessionAutoEnd } from './session-auto-end.handler';
 import { CalendarFeedService } from './calendar-feed.service';
 import { SessionObligationCounter } from './session-obligation.counter';
 import { CalendarFeedController, ResearchSessionsController } from './research-sessions.controller';
@@ -33,7 +34,7 @@ import { CalendarFeedController, ResearchSessionsController } from './research-s
     LiveBroadcastModule,
   ],
   controllers: [ResearchSessionsController, CalendarFeedController],
-  providers: [ResearchSessionsService, SessionInvitees, SessionReminders, CalendarFeedService, SessionObligationCounter],
+  providers: [ResearchSessionsService, SessionInvitees, SessionReminders, SessionAutoEnd, CalendarFeedService, SessionObligationCounter],
   exports: [ResearchSessionsService],
 })
 export class ResearchSessionsModule {}

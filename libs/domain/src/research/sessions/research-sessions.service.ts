@@ -16,7 +16,13 @@ import { AgendaItem, ResearchSession } from './research-session.entity';
 import { InvitationRole, ResearchSessionInvitation, ResearchSessionResource, ResearchSessionRsvp, RsvpResponse } from './research-session-links.entity';
 import {
   agendaPresenterIds,
+  autoEndedAt,
   Clash,
+  isAutoEndStale,
+  mayBeOnRollCall,
+  resolveRollCall,
+  RollCallEntry,
+  rollCallWindow,
   findClashes,
   KIND_LABELS,
   listWindow,
@@ -115,23 +121,72 @@ export class ResearchSessionsService {
 
   /**
    * Ends the session (moderators; idempotent): status ended + endedAt, attendance finalised (training hours
-   * credited), `session:ended` to the live room, reminders dropped if it ends before it was due to start.
+   * credited), `session:ended` to the live room, its pending jobs (reminders, automatic end) dropped.
    */
   async end(principal: Principal, sessionId: string): Promise<ResearchSession> {
     const { session } = await this.moderatable(principal, sessionId);
     if (session.status === 'cancelled') throw new DomainException('RESEARCH_SESSION_CANCELLED');
-    if (session.status !== 'ended') {
-      const endedAt = new Date();
-      // Conditional, so two moderators ending at once end it once.
-      const res = await this.sessions.update({ id: session.id, status: In(['scheduled', 'live']) }, { status: 'ended', endedAt });
-      if (res.affected) {
-        this.live.emitToSession(session.id, 'session:ended', { sessionId: session.id, endedAt: endedAt.toISOString(), reason: 'ended' });
-        await this.reminders.drop(session.id, session.startsAt);
-      }
-    }
+    if (session.status !== 'ended') await this.closeAsEnded(session, new Date(), 'ended');
     // finalise is idempotent; calling it again repairs a run cut short by a crash.
     await this.attendance.finalise(session.id);
     return this.sessions.findOneByOrFail({ id: session.id });
+  }
+
+  /**
+   * The automatic end (job research.session-auto-end): the same effects as end() for a session still scheduled or
+   * live whose scheduled end the job was planned for, with endedAt = the scheduled end (autoEndedAt explains why)
+   * and reason 'auto'. A session nobody joined ends too (finalise then credits nobody). False for a stale job.
+   */
+  async autoEnd(sessionId: string, plannedEndsAt: string): Promise<boolean> {
+    const session = await this.sessions.findOne({ where: { id: sessionId } });
+    if (isAutoEndStale(session, plannedEndsAt)) return false;
+    // The running job is this one: removing it would fail (CONFLICT) and is pointless.
+    const ended = await this.closeAsEnded(session!, autoEndedAt(session!.endsAt), 'auto', { dropAutoEnd: false });
+    // Also when another end won the race: finalise is idempotent, and a retried job repairs a crashed run.
+    await this.attendance.finalise(session!.id);
+    if (ended) this.logger.log({ sessionId }, 'research session ended automatically after its scheduled end');
+    return ended;
+  }
+
+  /** scheduled|live -> ended, once (conditional update): the live room is told and the pending jobs dropped. */
+  private async closeAsEnded(session: ResearchSession, endedAt: Date, reason: 'ended' | 'auto', opts: { dropAutoEnd?: boolean } = {}): Promise<boolean> {
+    // Conditional, so two moderators (or a moderator and the auto-end job) ending at once end it once.
+    const res = await this.sessions.update({ id: session.id, status: In(['scheduled', 'live']) }, { status: 'ended', endedAt });
+    if (!res.affected) return false;
+    this.live.emitToSession(session.id, 'session:ended', { sessionId: session.id, endedAt: endedAt.toISOString(), reason });
+    await this.reminders.drop(session, { autoEnd: opts.dropAutoEnd ?? true });
+    return true;
+  }
+
+  /**
+   * In-person attendance (moderators): who was there, for a session held on site (or as well as online). Each entry
+   * adds a closed attendance interval (default: the whole scheduled window) beside any the live room recorded; it
+   * overrides nothing, and finalise merges overlaps, so nobody is credited twice. Allowed from the session's start;
+   * after the end too (a register handed in late), in which case attendance is finalised again at once so the
+   * training records include it. Only invitees and staff of the host or invited organizations may be listed.
+   */
+  async rollCall(principal: Principal, sessionId: string, entries: RollCallEntry[]): Promise<AttendanceSummaryView> {
+    const { session, facts } = await this.moderatable(principal, sessionId);
+    if (session.status === 'cancelled') throw new DomainException('RESEARCH_SESSION_CANCELLED');
+    if (Date.now() < session.startsAt.getTime()) throw new DomainException('RESEARCH_SESSION_NOT_STARTED');
+    const resolved = resolveRollCall(entries, rollCallWindow(session));
+    if (!resolved.ok) {
+      const w = rollCallWindow(session);
+      throw new DomainException('RESEARCH_SESSION_ROLL_CALL_INVALID', undefined, { entries: resolved.invalid, windowStart: w.start.toISOString(), windowEnd: w.end.toISOString() });
+    }
+    const ids = [...new Set(entries.map((e) => e.userId))];
+    const users = await this.users.find({ where: { id: In(ids), active: true }, select: { id: true, organizationId: true } });
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const refused = ids.filter((id) => !byId.has(id) || !mayBeOnRollCall(byId.get(id)!, facts));
+    if (refused.length) throw new DomainException('RESEARCH_SESSION_ROLL_CALL_NOT_INVITED', undefined, { userIds: refused });
+    await this.attendance.recordRollCall(
+      session.id,
+      resolved.intervals.map((iv) => ({ ...iv, organizationId: byId.get(iv.userId)!.organizationId })),
+    );
+    // Re-read: the session may have ended (by hand or automatically) while this ran; finalise then covers it.
+    const now = await this.sessions.findOneByOrFail({ id: session.id });
+    if (now.status === 'ended') await this.attendance.finalise(session.id);
+    return this.attendance.summary(session.id);
   }
 
   // ---- REST ----
@@ -266,7 +321,7 @@ export class ResearchSessionsService {
     });
 
     const moved = oldStartsAt.getTime() !== startsAt.getTime() || oldEndsAt.getTime() !== endsAt.getTime();
-    await this.reminders.move(session.id, oldStartsAt, startsAt);
+    await this.reminders.move(session.id, { startsAt: oldStartsAt, endsAt: oldEndsAt }, { startsAt, endsAt });
     if (moved) {
       const recipients = await this.invitees.userIds(session.id, { exceptDeclined: true });
       await this.notifications.notifyUsers(recipients, {
@@ -309,7 +364,7 @@ export class ResearchSessionsService {
         { status: 'cancelled', cancelledAt, cancelReason: reason || null, sequence: session.sequence + 1 },
       );
       if (res.affected) {
-        await this.reminders.drop(session.id, session.startsAt);
+        await this.reminders.drop(session);
         this.live.emitToSession(session.id, 'session:ended', { sessionId: session.id, endedAt: cancelledAt.toISOString(), reason: 'cancelled' });
         const recipients = await this.invitees.userIds(session.id);
         await this.notifications.notifyUsers(recipients, {

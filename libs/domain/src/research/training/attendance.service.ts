@@ -88,6 +88,30 @@ export class AttendanceService {
   }
 
   /**
+   * Adds closed intervals recorded by a moderator's roll call (in-person attendance). They sit beside the live
+   * room's intervals and are credited by the same rule at finalise (overlaps merge, so nobody counts twice). An
+   * interval already stored with the same person and times is skipped, so submitting the same register twice adds
+   * nothing. Closed intervals (openMarker null) never collide with the live room's one open interval. Returns how
+   * many were added.
+   */
+  async recordRollCall(sessionId: string, entries: { userId: string; organizationId: string; joinedAt: Date; leftAt: Date }[]): Promise<number> {
+    if (!entries.length) return 0;
+    const userIds = [...new Set(entries.map((e) => e.userId))];
+    const existing = await this.intervals.find({ where: { sessionId, userId: In(userIds) }, select: { userId: true, joinedAt: true, leftAt: true } });
+    const key = (userId: string, joinedAt: Date, leftAt: Date | null) => `${userId}|${joinedAt.getTime()}|${leftAt?.getTime() ?? ''}`;
+    const seen = new Set(existing.map((r) => key(r.userId, r.joinedAt, r.leftAt)));
+    const rows: AttendanceInterval[] = [];
+    for (const e of entries) {
+      const k = key(e.userId, e.joinedAt, e.leftAt);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rows.push(this.intervals.create({ sessionId, userId: e.userId, organizationId: e.organizationId, joinedAt: e.joinedAt, leftAt: e.leftAt, openMarker: null }));
+    }
+    if (rows.length) await this.intervals.save(rows, { chunk: 100 });
+    return rows.length;
+  }
+
+  /**
    * Closes open intervals at the session's end, merges and clips each person's intervals and writes one
    * training record per attendee (source 'session'; 0 h when the rule credits nothing, as a trace of attendance). Idempotent: records are keyed by (sessionId, userId), so a
    * repeated or concurrent call updates the same rows with the same values.
