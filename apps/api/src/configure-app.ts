@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, MetricsService, httpMetricsMiddleware } from '@app/platform';
 import { SocketIoAdapter } from './realtime/socket-io.adapter';
+import { serveWebConsole } from './web-console';
 
 /**
  * HTTP set-up shared by main.ts and the e2e specs, so tests boot the api exactly as it runs:
@@ -27,6 +28,8 @@ export function configureApp(app: NestExpressApplication): AppConfig {
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   // socket.io gateways; with LIVE_FANOUT=redis their rooms are shared by every api instance.
   app.useWebSocketAdapter(new SocketIoAdapter(app, config));
+  // The web console (apps/web, built into dist/web) at `/`; its fallback never answers reserved paths.
+  serveWebConsole(app);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -24,6 +24,7 @@ async function bootstrap() {
   const lines = [
     '',
     `  县中协作平台 Xianzhong Partner Platform is running`,
+    `  Console:  ${url}/`,
     `  API:      ${url}/api/v1`,
     `  Docs:     ${url}/docs   (OpenAPI JSON: ${url}/docs-json)`,
     `  Health:   ${url}/health`,

@@ -1,0 +1,113 @@
+import { useParams } from 'react-router-dom';
+import { Card, Col, Descriptions, Empty, List, Progress, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { api } from '../api';
+import { useLoad } from '../hooks';
+import { HEALTH_TAG, yuan, type Partnership } from './Partnerships';
+
+interface TeamMember { id: string; personName: string; roleLabel: string; subject: string | null; homeOrganizationName: string; onSiteFrom: string; onSiteTo: string | null }
+interface Obligation { id: string; label: string; note: string; target: number; done: number; expectedByNow: number; state: string; source: string }
+interface Obligations { term: { label: string; startDate: string; endDate: string; obligations: Obligation[] } | null }
+interface Fund { budget: number; disbursed: number; remaining: number; disbursements: { id: string; amount: number; purpose: string; disbursedOn: string }[] }
+
+const STATE: Record<string, [string, string]> = {
+  on_track: ['green', '按进度'],
+  done: ['green', '已完成'],
+  at_risk: ['orange', '稍有滞后'],
+  behind: ['red', '滞后'],
+  not_tracked: ['default', '暂未统计'],
+};
+
+export default function PartnershipDetail() {
+  const { id } = useParams();
+  const p = useLoad(() => api<Partnership>(`partnerships/${id}`), [id]);
+  const team = useLoad(() => api<{ items: TeamMember[] }>(`partnerships/${id}/team`), [id]);
+  const obligations = useLoad(() => api<Obligations>(`partnerships/${id}/obligations`), [id]);
+  const fund = useLoad(() => api<Fund>(`partnerships/${id}/fund`), [id]);
+  if (p.loading && !p.data) return <Skeleton active />;
+  if (!p.data) return <Empty description="未找到该帮扶共同体" />;
+  const d = p.data;
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {d.name}
+      </Typography.Title>
+      <Card size="small" title="基本情况">
+        <Descriptions column={{ xs: 1, md: 2 }} size="small">
+          <Descriptions.Item label="类型">{d.kindLabel}</Descriptions.Item>
+          <Descriptions.Item label="状态">{d.statusLabel}</Descriptions.Item>
+          <Descriptions.Item label="帮扶方">{d.mentorSide.map((s) => s.organizationName).join('、')}</Descriptions.Item>
+          <Descriptions.Item label="受援学校">{d.memberSide.map((s) => s.organizationName).join('、')}</Descriptions.Item>
+          <Descriptions.Item label="期限">
+            {d.startDate} 至 {d.endDate ?? '—'}
+          </Descriptions.Item>
+          <Descriptions.Item label="运行情况">{d.health ? <Tag color={HEALTH_TAG[d.health.status] ?? 'default'}>{d.health.label}</Tag> : '—'}</Descriptions.Item>
+        </Descriptions>
+        {d.health && d.health.reasons.length > 0 && <Typography.Paragraph type="secondary">{d.health.reasons.join('；')}</Typography.Paragraph>}
+        <List size="small" header="帮扶目标" dataSource={d.goals} renderItem={(g) => <List.Item>{g}</List.Item>} />
+      </Card>
+      <Row gutter={[12, 12]}>
+        <Col xs={24} lg={12}>
+          <Card size="small" title={`履约进度${obligations.data?.term ? `（${obligations.data.term.label}）` : ''}`} loading={obligations.loading}>
+            {!obligations.data?.term ? (
+              <Empty description="暂无数据" />
+            ) : (
+              obligations.data.term.obligations.map((o) => (
+                <div key={o.id} style={{ marginBottom: 12 }}>
+                  <Space style={{ justifyContent: 'space-between', width: '100%' }}>
+                    <span>{o.label}</span>
+                    <Tag color={STATE[o.state]?.[0] ?? 'default'}>{STATE[o.state]?.[1] ?? o.state}</Tag>
+                  </Space>
+                  <Progress aria-label={`${o.label}完成度`} percent={Math.min(100, Math.round((o.done / Math.max(o.target, 1)) * 100))} format={() => `${o.done}/${o.target}`} />
+                  <Typography.Text type="secondary">
+                    {o.note}（按进度应完成 {o.expectedByNow}）
+                  </Typography.Text>
+                </div>
+              ))
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card size="small" title="专项经费" loading={fund.loading}>
+            {fund.data && (
+              <>
+                <Progress aria-label="经费执行进度" percent={Math.round((fund.data.disbursed / Math.max(fund.data.budget, 1)) * 100)} />
+                <Typography.Paragraph>
+                  预算 {yuan(fund.data.budget)}，已拨付 {yuan(fund.data.disbursed)}，余额 {yuan(fund.data.remaining)}
+                </Typography.Paragraph>
+                <Table
+                  size="small"
+                  rowKey="id"
+                  pagination={false}
+                  dataSource={fund.data.disbursements}
+                  locale={{ emptyText: '暂无拨付记录' }}
+                  columns={[
+                    { title: '日期', dataIndex: 'disbursedOn' },
+                    { title: '用途', dataIndex: 'purpose' },
+                    { title: '金额', render: (_, r) => yuan(r.amount) },
+                  ]}
+                />
+              </>
+            )}
+          </Card>
+        </Col>
+      </Row>
+      <Card size="small" title="派驻团队" loading={team.loading}>
+        <Table
+          size="small"
+          rowKey="id"
+          pagination={false}
+          scroll={{ x: 560 }}
+          dataSource={team.data?.items}
+          locale={{ emptyText: '暂无派驻人员' }}
+          columns={[
+            { title: '姓名', dataIndex: 'personName' },
+            { title: '职务', dataIndex: 'roleLabel' },
+            { title: '学科', render: (_, m) => m.subject ?? '—' },
+            { title: '派出单位', dataIndex: 'homeOrganizationName' },
+            { title: '在岗时间', render: (_, m) => `${m.onSiteFrom} 起${m.onSiteTo ? ` 至 ${m.onSiteTo}` : ''}` },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}

@@ -1,0 +1,47 @@
+import { Link } from 'react-router-dom';
+import { Card, Table, Tag, Typography } from 'antd';
+import { api, type Page } from '../api';
+import { useLoad } from '../hooks';
+
+export interface Side { organizationId: string; organizationName: string; organizationKind: string }
+export interface Partnership {
+  id: string;
+  name: string;
+  kindLabel: string;
+  statusLabel: string;
+  startDate: string;
+  endDate: string | null;
+  goals: string[];
+  description: string;
+  mentorSide: Side[];
+  memberSide: Side[];
+  fund: { budget: number; disbursed: number; remaining: number };
+  health: { status: string; label: string; reasons: string[]; termLabel: string | null } | null;
+}
+export const HEALTH_TAG: Record<string, string> = { on_track: 'green', at_risk: 'orange', behind: 'red' };
+export const yuan = (n: number) => `${(n / 10000).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 万元`;
+
+export default function Partnerships() {
+  const { data, loading } = useLoad(() => api<Page<Partnership>>('partnerships', { query: { limit: 100 } }), []);
+  return (
+    <Card title="帮扶共同体">
+      <Table
+        rowKey="id"
+        loading={loading}
+        dataSource={data?.items}
+        scroll={{ x: 720 }}
+        locale={{ emptyText: '暂无数据' }}
+        columns={[
+          { title: '名称', render: (_, p) => <Link to={`/partnerships/${p.id}`}>{p.name}</Link> },
+          { title: '类型', dataIndex: 'kindLabel' },
+          { title: '状态', dataIndex: 'statusLabel' },
+          { title: '帮扶方', render: (_, p) => p.mentorSide.map((s) => s.organizationName).join('、') },
+          { title: '受援方', render: (_, p) => p.memberSide.map((s) => s.organizationName).join('、') },
+          { title: '运行情况', render: (_, p) => (p.health ? <Tag color={HEALTH_TAG[p.health.status] ?? 'default'}>{p.health.label}</Tag> : '—') },
+          { title: '经费执行', render: (_, p) => `${yuan(p.fund.disbursed)} / ${yuan(p.fund.budget)}` },
+        ]}
+      />
+      <Typography.Text type="secondary">共 {data?.total ?? 0} 个</Typography.Text>
+    </Card>
+  );
+}

@@ -1,0 +1,485 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createTestApp, TestApp } from '../utils/create-app';
+import { webConsoleDir } from '../../apps/api/src/web-console';
+
+/**
+ * The web console in Debian's headless Chromium, against the real api (createTestApp: migrations, seed) serving
+ * the built console (dist/web). Run with `npm run test:browser`, which builds the console first. Each test saves a
+ * screenshot under test-artifacts/screenshots/. Missing chromium or an unbuilt console fail loudly, never skip.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = resolve(__dirname, '../../test-artifacts/screenshots');
+const PART = 5 * 1024 * 1024;
+
+/** A small valid one-page PDF (so the browser's viewer can show the preview). */
+function makePdf(text: string): Buffer {
+  const stream = `BT /F1 24 Tf 72 720 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+describe('web console (browser)', () => {
+  let t: TestApp;
+  let browser: Browser;
+  const tokens: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  const kw = `函数专题${randomBytes(2).toString('hex')}`;
+  const pdfBytes = makePdf(`Guangyuan county high schools ${kw.slice(-4)}`);
+
+  const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
+  const post = (who: string, path: string, body: object) => t.http().post(`/api/v1/${path}`).set(as(who)).send(body);
+  const get = (who: string, path: string) => t.http().get(`/api/v1/${path}`).set(as(who));
+
+  async function waitForStatus(id: string, status: string, who = 'city.admin'): Promise<void> {
+    let last = '';
+    for (let i = 0; i < 300; i++) {
+      last = (await get(who, `resources/${id}`).expect(200)).body.status;
+      if (last === status) return;
+      if (last === 'rejected') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`resource ${id} is ${last}, expected ${status}`);
+  }
+
+  async function newPage(width = 1366, height = 768): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20000);
+    return { context, page };
+  }
+
+  async function signIn(page: Page, username: string): Promise<void> {
+    await page.goto(`${t.url}/login`);
+    await page.getByLabel('用户名或手机号').fill(username);
+    await page.getByLabel('密码').fill(t.config.DEMO_PASSWORD);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByTestId('current-user').waitFor();
+  }
+
+  const shot = async (page: Page, name: string) => {
+    // Let drawer and modal animations settle so the picture shows the page, not a half-faded mask.
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+
+  async function pick(page: Page, label: string, option: string): Promise<void> {
+    await page.getByLabel(label, { exact: true }).click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    if (!webConsoleDir()) throw new Error('the console is not built: run `npm run build:web` (npm run test:browser does)');
+    mkdirSync(SHOTS, { recursive: true });
+    t = await createTestApp({ RESOURCE_PART_BYTES: String(PART) });
+    for (const who of ['city.admin', 'county.jiange', 'admin.jianzhou', 'teacher.jianzhou']) tokens[who] = await t.login(who);
+    const find = async (q: string, kind: string) => (await get('city.admin', 'organizations').query({ q, kind }).expect(200)).body.items[0].id as string;
+    ids.jianzhou = await find('剑州中学', 'school');
+    ids.jiange = await find('剑阁县', 'county');
+
+    // Records the pages show, made through the api as users would (nothing depends on other specs).
+    const plan = await post('city.admin', 'plans', { schoolId: ids.jianzhou, term: '2026-2027', title: '剑州中学一校一策提升方案', goals: ['起始年级班额不超过55人', '三年内培养县级骨干教师10名'] }).expect(201);
+    ids.plan = plan.body.id;
+    for (const [title, due] of [['建立青蓝工程师徒结对', '2027-01-15'], ['化解大班额，新建教学楼', '2026-10-31'], ['开展学科联合教研', '2027-06-30']]) {
+      await post('city.admin', `plans/${ids.plan}/measures`, { title, leadUnitId: ids.jianzhou, dueDate: due }).expect(201);
+    }
+    await t.http().put(`/api/v1/organizations/${ids.jianzhou}/stats/2026`).set(as('city.admin')).send({ students: 2400, classes: 42, teachers: 180, largestClass: 58, perStudentFunding: 1100, researchers: 6 }).expect(200);
+    await post('county.jiange', 'rectifications', { organizationId: ids.jianzhou, title: '起始年级大班额整改', reason: '高一年级最大班额 58 人，超过 55 人上限', deadline: '2026-12-31' }).expect(201);
+
+    const res = await post('teacher.jianzhou', 'resources', { title: `高一数学${kw}课件`, subject: '数学', grade: '高一', type: 'courseware', visibility: 'city', edition: '人教A版', tags: ['函数'] }).expect(201);
+    ids.resource = res.body.id;
+    await t.http().post(`/api/v1/resources/${ids.resource}/content`).set(as('teacher.jianzhou')).attach('file', pdfBytes, { filename: `${kw}.pdf`, contentType: 'application/pdf' }).expect(202);
+    await waitForStatus(ids.resource, 'pending_review');
+    await post('county.jiange', `resources/${ids.resource}/review`, { decision: 'approve' }).expect(200);
+    await waitForStatus(ids.resource, 'published');
+    const pending = await post('teacher.jianzhou', 'resources', { title: `待审核${kw}学案`, subject: '语文', grade: '高二', type: 'study_guide', visibility: 'city' }).expect(201);
+    ids.pending = pending.body.id;
+    await t.http().post(`/api/v1/resources/${ids.pending}/content`).set(as('teacher.jianzhou')).attach('file', makePdf('study guide'), { filename: `待审核${kw}.pdf`, contentType: 'application/pdf' }).expect(202);
+    await waitForStatus(ids.pending, 'pending_review');
+    await post('city.admin', 'pushes', { resourceIds: [ids.resource], target: 'schools', schoolIds: [ids.jianzhou], message: '请各校组织数学组教师学习使用', title: `${kw}专题资源` }).expect(201);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      // playwright gives each launch a fresh temporary profile (it refuses --user-data-dir here).
+    });
+  }, 180000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('serves the console at / with a fallback that never shadows the api or ops paths', async () => {
+    const home = await t.http().get('/partnerships/x').set('Accept', 'text/html').expect(200);
+    expect(home.text).toContain('<div id="root">');
+    await t.http().get('/api/v1/nope').set('Accept', 'text/html').expect(404);
+    await t.http().get('/health').expect(200);
+    const docs = await t.http().get('/docs-json').expect(200);
+    expect(docs.body.openapi).toBeDefined();
+  });
+
+  it('signs in three roles, each landing on its own home with seeded data', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'city.admin');
+    await page.waitForURL(/\/dashboard$/);
+    await page.getByTestId('dashboard-title').getByText('广元市').waitFor();
+    await page.getByText('剑阁县').first().waitFor();
+    await shot(page, '01-city-admin-dashboard');
+    await context.close();
+
+    const school = await newPage();
+    await signIn(school.page, 'admin.jianzhou');
+    await school.page.waitForURL(/\/school$/);
+    await school.page.getByText('剑州中学一校一策提升方案').first().waitFor();
+    await school.page.getByText('建立青蓝工程师徒结对').waitFor();
+    await school.page.getByTestId('push-inbox').getByText(`${kw}专题资源`).waitFor();
+    await school.page.getByText('起始年级大班额整改').first().waitFor();
+    await shot(school.page, '02-school-admin-home');
+    await school.context.close();
+
+    // The teacher on a 390 px wide phone.
+    const teacher = await newPage(390, 844);
+    await signIn(teacher.page, 'teacher.jianzhou');
+    await teacher.page.waitForURL(/\/teacher$/);
+    await teacher.page.getByTestId('push-inbox').getByText(`高一数学${kw}课件`).waitFor();
+    // Training hours and sessions come from issue 5's endpoints; until they answer the page says so, with no numbers.
+    await teacher.page.getByTestId('training-hours').getByText(/暂无数据|\d+ \/ 72/).waitFor();
+    await teacher.page.getByTestId('upcoming-sessions').locator('.ant-empty, .ant-list').first().waitFor();
+    await shot(teacher.page, '03-teacher-home-phone');
+    // Sign out ends the session: back to sign-in, and the old refresh token no longer works.
+    await teacher.page.getByRole('button', { name: /退\s*出/ }).click();
+    await teacher.page.waitForURL(/\/login$/);
+    await teacher.context.close();
+  });
+
+  it('refreshes an expired access token silently once', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'county.jiange');
+    // Spoil the stored access token: the next call gets 401, the client refreshes and retries.
+    // (A string: the spec compiles without the DOM library; this runs in the page.)
+    await page.evaluate(`(() => {
+      const s = JSON.parse(localStorage.getItem('xz.session'));
+      localStorage.setItem('xz.session', JSON.stringify({ ...s, accessToken: 'expired.token.value' }));
+    })()`);
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh') && r.status() === 200);
+    await page.goto(`${t.url}/partnerships`);
+    await refreshed;
+    await page.getByText('广安烈面中学 → 剑州中学（组团式帮扶）').waitFor();
+    await page.getByText('广安烈面中学 → 剑州中学（组团式帮扶）').click();
+    await page.getByText('派驻团队', { exact: true }).waitFor();
+    await page.getByText('何建平').waitFor();
+    await shot(page, '04-partnership-detail');
+    await context.close();
+  });
+
+  it("drills a coordinator's dashboard down from the city to a county to a school", async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'city.admin');
+    await page.waitForURL(/\/dashboard$/);
+    await page.locator('.ant-table-row a', { hasText: /^剑阁县$/ }).click();
+    await page.waitForURL(new RegExp(`countyId=${ids.jiange}`));
+    await page.getByTestId('dashboard-title').getByText('剑阁县').waitFor();
+    await page.locator('.ant-table-row a', { hasText: /^剑州中学$/ }).click();
+    await page.waitForURL(new RegExp(`schoolId=${ids.jianzhou}`));
+    await page.getByTestId('dashboard-title').getByText('剑州中学').waitFor();
+    // Measures by status and indicators against the target line are drawn (canvas), and the figures are the school's.
+    await page.locator('[aria-label="指标对照目标"] canvas').waitFor();
+    await page.locator('[aria-label="措施按状态分布"] canvas').waitFor();
+    await page.locator('.ant-statistic', { hasText: '整改措施' }).getByText('3').waitFor();
+    await page.getByText('起始年级大班额整改').first().waitFor();
+    await page.getByRole('link', { name: '剑阁县' }).waitFor(); // breadcrumb back up
+    await shot(page, '05-dashboard-drilldown-school');
+    await context.close();
+  });
+
+  it('uploads with a progress bar, survives a dropped part and resumes without resending stored parts', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'teacher.jianzhou');
+    await page.goto(`${t.url}/library/upload`);
+    const size = 2 * PART + 1234567; // three parts
+    const file = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(size - 16), Buffer.from('\n%%EOF\n')]);
+    const puts: number[] = [];
+    let dropped = false;
+    await page.route('**/storage/local/**', async (route) => {
+      const n = Number(new URL(route.request().url()).searchParams.get('partNumber'));
+      if (route.request().method() === 'PUT') puts.push(n);
+      // The link drops once, in the middle of the upload (part 2).
+      if (n === 2 && !dropped) {
+        dropped = true;
+        return route.abort('internetdisconnected');
+      }
+      return route.continue();
+    });
+    const title = `断点续传测试${randomBytes(2).toString('hex')}`;
+    await page.getByLabel('标题').fill(title);
+    await pick(page, '学科', '物理');
+    await pick(page, '年级', '高二');
+    await page.locator('input[type=file]').setInputFiles({ name: '力学复习讲义.pdf', mimeType: 'application/pdf', buffer: file });
+    await page.getByTestId('chosen-file').waitFor();
+    await page.getByRole('button', { name: /开始上传/ }).click();
+    const progress = page.getByTestId('upload-progress');
+    await progress.and(page.locator('[data-phase="uploading"], [data-phase="retrying"]')).waitFor();
+    await page.waitForSelector('[data-testid="upload-progress"][data-phase="done"]', { timeout: 60000 });
+    expect(await progress.getAttribute('data-percent')).toBe('100');
+    expect(Number(await progress.getAttribute('data-retries'))).toBeGreaterThanOrEqual(1);
+    await shot(page, '06-upload-resumed');
+    // Part 1 went once; part 2 failed once then went again; part 3 once: nothing already stored was resent.
+    expect(puts.filter((n) => n === 1)).toHaveLength(1);
+    expect(puts.filter((n) => n === 2)).toHaveLength(2);
+    expect(puts.filter((n) => n === 3)).toHaveLength(1);
+    // The api joined the parts and verified the whole file against the hash the browser computed.
+    const href = await page.getByRole('link', { name: '查看资源' }).getAttribute('href');
+    const id = href!.split('/').pop()!;
+    await waitForStatus(id, 'pending_review', 'teacher.jianzhou');
+    const view = (await get('teacher.jianzhou', `resources/${id}`).expect(200)).body;
+    expect(view.size).toBe(size);
+    expect(view.sha256).toBe(createHash('sha256').update(file).digest('hex'));
+    await context.close();
+  });
+
+  it('searches as you type in Chinese, opens the resource with a preview and downloads it', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'teacher.jianzhou');
+    await page.goto(`${t.url}/library`);
+    const search = page.getByRole('searchbox', { name: '搜索资源' }).or(page.getByLabel('搜索资源'));
+    await search.first().pressSequentially(kw, { delay: 30 });
+    const hit = page.getByTestId('resource-item').filter({ hasText: `高一数学${kw}课件` });
+    await hit.waitFor();
+    await expect(page.getByTestId('resource-item').count()).resolves.toBe(1);
+    await shot(page, '07-library-search');
+    await hit.getByRole('link').click();
+    await page.getByTestId('resource-title').getByText(`高一数学${kw}课件`).waitFor();
+    await page.locator('iframe[title^="预览"]').waitFor();
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: /下\s*载/ }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe(`${kw}.pdf`);
+    const path = await download.path();
+    expect(readFileSync(path!).equals(pdfBytes)).toBe(true);
+    // Favourites: the button adds it, and the 收藏与资源包 page lists it.
+    await page.getByRole('button', { name: /^收\s*藏$/ }).click();
+    await page.getByRole('button', { name: /取消收藏/ }).waitFor();
+    await shot(page, '08-resource-detail');
+    await page.goto(`${t.url}/library/collections`);
+    await page.getByTestId('resource-item').filter({ hasText: `高一数学${kw}课件` }).waitFor();
+    await context.close();
+  });
+
+  it("takes a school admin's progress update with evidence and a county coordinator's sign-off", async () => {
+    const school = await newPage();
+    await signIn(school.page, 'admin.jianzhou');
+    await school.page.goto(`${t.url}/plans/${ids.plan}`);
+    await school.page.getByText('开展学科联合教研').click();
+    await school.page.getByLabel('进展说明').fill('已与广安烈面中学完成两次联合教研，附活动记录');
+    await school.page.locator('.ant-drawer input[type=file]').setInputFiles({ name: '联合教研活动记录.pdf', mimeType: 'application/pdf', buffer: makePdf('joint research record') });
+    await school.page.getByText('联合教研活动记录.pdf').waitFor();
+    await school.page.getByLabel('申请销号').check();
+    await school.page.getByRole('button', { name: /提\s*交/ }).click();
+    await school.page.getByText('进展已提交').waitFor();
+    await school.page.locator('.ant-drawer').getByText('联合教研活动记录.pdf').first().waitFor();
+    await shot(school.page, '10-measure-evidence-upload');
+    await school.context.close();
+
+    const county = await newPage();
+    await signIn(county.page, 'county.jiange');
+    await county.page.goto(`${t.url}/plans/${ids.plan}`);
+    await county.page.getByText('开展学科联合教研').click();
+    await county.page.locator('.ant-drawer').getByText('销号审核', { exact: true }).waitFor();
+    await county.page.getByRole('button', { name: '同意销号' }).click();
+    await county.page.getByText('已同意销号').waitFor();
+    await county.page.locator('.ant-drawer').getByText('已通过').waitFor();
+    await shot(county.page, '11-measure-review');
+    await county.context.close();
+    const measures = (await get('county.jiange', 'measures').query({ planId: ids.plan }).expect(200)).body.items as { title: string; status: string; reviewState: string }[];
+    expect(measures.find((m) => m.title === '开展学科联合教研')).toMatchObject({ status: 'done', reviewState: 'approved' });
+  });
+
+  it('reviews a pending resource, pushes it to the weak schools and shows per-school adoption', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'county.jiange');
+    await page.goto(`${t.url}/library/review`);
+    await page.getByTestId('resource-item').filter({ hasText: `待审核${kw}学案` }).getByRole('link').click();
+    await page.getByRole('button', { name: '通过并发布' }).click();
+    await page.getByText('已通过，资源已发布').waitFor();
+    await page.getByRole('button', { name: '推送到学校' }).click();
+    await page.getByLabel('推送说明').fill('请语文组参考使用');
+    await page.locator('.ant-modal').getByRole('button', { name: /推\s*送/ }).click();
+    await page.getByText('已推送').waitFor();
+    await page.goto(`${t.url}/library/pushes`);
+    await page.getByText(`待审核${kw}学案`).first().click();
+    await page.locator('.ant-drawer').getByText('剑州中学').waitFor();
+    await shot(page, '12-push-adoption');
+    await context.close();
+    expect((await get('county.jiange', `resources/${ids.pending}`).expect(200)).body.status).toBe('published');
+  });
+
+  it('lists schools with yearly stats and reports every bad row of an import', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'city.admin');
+    await page.goto(`${t.url}/schools`);
+    await page.getByLabel('搜索学校').fill('剑州');
+    await page.locator('.ant-table-row a', { hasText: '剑州中学' }).click();
+    await page.getByText('历年办学数据').waitFor();
+    await page.getByText('2026-2027').waitFor();
+    await shot(page, '13-school-detail');
+    await page.goto(`${t.url}/schools/import`);
+    const csv = '学校名称*,所属县区*\n测试中学甲,不存在县\n测试中学乙,剑阁县\n,剑阁县\n';
+    await page.locator('input[type=file]').setInputFiles({ name: '学校导入.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByText('导入文件中有错误的行，未导入任何数据').waitFor();
+    await page.locator('.ant-table-row', { hasText: '不存在县' }).waitFor();
+    await shot(page, '14-school-import-report');
+    await context.close();
+    const after = (await get('city.admin', 'organizations').query({ q: '测试中学乙' }).expect(200)).body;
+    expect(after.total).toBe(0);
+  });
+
+  it("downloads a county coordinator's supervision report on a phone-sized screen", async () => {
+    const { context, page } = await newPage(390, 844);
+    await signIn(page, 'county.jiange');
+    await page.waitForURL(/\/dashboard$/);
+    await page.getByTestId('dashboard-title').getByText('剑阁县').waitFor();
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: /下载督导报表/ }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    expect(readFileSync((await download.path())!).subarray(0, 2).toString()).toBe('PK');
+    await shot(page, '15-county-dashboard-phone');
+    await context.close();
+  });
+
+  it('waits out a brief offline spell during an upload and then finishes it', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'admin.jianzhou');
+    await page.goto(`${t.url}/library/upload`);
+    const file = makePdf('x'.repeat(10)); // header, then padded to two parts
+    const body = Buffer.concat([file, Buffer.alloc(PART + 4096, 0x20)]);
+    let wentOffline = false;
+    await page.route('**/storage/local/**', async (route) => {
+      const n = Number(new URL(route.request().url()).searchParams.get('partNumber'));
+      if (n === 2 && !wentOffline) {
+        wentOffline = true;
+        await context.setOffline(true);
+        setTimeout(() => void context.setOffline(false), 2500);
+        return route.abort('internetdisconnected');
+      }
+      return route.continue();
+    });
+    await page.getByLabel('标题').fill(`断网续传${kw}`);
+    await pick(page, '学科', '化学');
+    await pick(page, '年级', '高三');
+    await page.locator('input[type=file]').setInputFiles({ name: '化学实验讲义.pdf', mimeType: 'application/pdf', buffer: body });
+    await page.getByRole('button', { name: /开始上传/ }).click();
+    await page.waitForSelector('[data-testid="upload-progress"][data-phase="retrying"]');
+    await page.waitForSelector('[data-testid="upload-progress"][data-phase="done"]', { timeout: 60000 });
+    expect(wentOffline).toBe(true);
+    await context.close();
+  });
+
+  it('after the uploader gives up, 继续上传 resumes the same upload and sends only the missing parts', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'teacher.jianzhou');
+    await page.goto(`${t.url}/library/upload`);
+    const size = 2 * PART + 4321; // three parts
+    const file = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(size - 16), Buffer.from('\n%%EOF\n')]);
+    const puts: number[] = [];
+    const stored = new Set<number>();
+    let refused = false;
+    await page.route('**/storage/local/**', async (route) => {
+      const n = Number(new URL(route.request().url()).searchParams.get('partNumber'));
+      if (route.request().method() !== 'PUT') return route.continue();
+      puts.push(n);
+      // A 4xx the uploader does not retry: the upload stops and waits for the user. (Part 3 starts only after
+      // part 1 or 2 is stored, two parts going at a time.)
+      if (n === 3 && !refused) {
+        refused = true;
+        return route.fulfill({ status: 410, body: 'gone' });
+      }
+      const response = await route.fetch();
+      if (response.ok()) stored.add(n);
+      return route.fulfill({ response });
+    });
+    await page.getByLabel('标题').fill(`手动续传${kw}`);
+    await pick(page, '学科', '生物');
+    await pick(page, '年级', '高一');
+    await page.locator('input[type=file]').setInputFiles({ name: '细胞结构讲义.pdf', mimeType: 'application/pdf', buffer: file });
+    await page.getByRole('button', { name: /开始上传/ }).click();
+    await page.waitForSelector('[data-testid="upload-progress"][data-phase="failed"]', { timeout: 60000 });
+    const before = puts.length;
+    const storedBefore = [...stored];
+    expect(storedBefore.length).toBeGreaterThanOrEqual(1);
+    await page.getByRole('button', { name: /继续上传/ }).click();
+    await page.waitForSelector('[data-testid="upload-progress"][data-phase="done"]', { timeout: 60000 });
+    // The resume listed the stored parts and sent only the others: part 3 again, nothing already stored.
+    const resent = puts.slice(before);
+    expect(resent).toContain(3);
+    expect(resent.filter((n) => storedBefore.includes(n))).toEqual([]);
+    expect([...stored].sort()).toEqual([1, 2, 3]);
+    const href = await page.getByRole('link', { name: '查看资源' }).getAttribute('href');
+    const id = href!.split('/').pop()!;
+    await waitForStatus(id, 'pending_review', 'teacher.jianzhou');
+    const view = (await get('teacher.jianzhou', `resources/${id}`).expect(200)).body;
+    expect(view.sha256).toBe(createHash('sha256').update(file).digest('hex'));
+    await context.close();
+  });
+
+  it('lets a county coordinator issue a rectification order and the school answer it with evidence', async () => {
+    const title = `实验室安全整改${kw}`;
+    const county = await newPage();
+    await signIn(county.page, 'county.jiange');
+    await county.page.goto(`${t.url}/rectifications`);
+    await pick(county.page, '学校', '剑州中学');
+    await county.page.getByLabel('整改期限').fill('2027-01-20');
+    await county.page.getByLabel('整改事项').fill(title);
+    await county.page.getByLabel('整改原因').fill('督导检查发现化学实验室通风设施不达标');
+    await county.page.getByRole('button', { name: '下发整改单' }).click();
+    await county.page.getByText('整改单已下发').waitFor();
+    await county.page.locator('.ant-table-row', { hasText: title }).waitFor();
+    await county.context.close();
+
+    const school = await newPage();
+    await signIn(school.page, 'admin.jianzhou');
+    await school.page.goto(`${t.url}/rectifications`);
+    await school.page.locator('.ant-table-row a', { hasText: title }).click();
+    await school.page.getByLabel('整改情况说明').fill('已更换通风设备并通过县教育局复查');
+    await school.page.locator('.ant-drawer input[type=file]').setInputFiles({ name: '通风设备验收单.pdf', mimeType: 'application/pdf', buffer: makePdf('ventilation acceptance') });
+    await school.page.locator('.ant-drawer').getByRole('button', { name: /提\s*交/ }).click();
+    await school.page.getByText('整改材料已提交').waitFor();
+    await school.page.locator('.ant-drawer').getByText('通风设备验收单.pdf').first().waitFor();
+    await shot(school.page, '16-rectification-evidence');
+    await school.context.close();
+    const list = (await get('county.jiange', 'rectifications').query({ organizationId: ids.jianzhou, status: 'submitted' }).expect(200)).body.items as { title: string }[];
+    expect(list.map((r) => r.title)).toContain(title);
+  });
+
+  it('shows the API message, not a stack, on a failed sign-in', async () => {
+    const { context, page } = await newPage(390, 844);
+    await page.goto(`${t.url}/login`);
+    await page.getByLabel('用户名或手机号').fill('city.admin');
+    await page.getByLabel('密码').fill('wrong-password');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(/用户名或密码/);
+    await shot(page, '09-login-error-phone');
+    await context.close();
+  });
+});
