@@ -70,6 +70,20 @@ function translate(err: unknown, details: Record<string, unknown>, notFound: Err
   return ours ? new DomainException(ours, undefined, { ...details, s3Code: code }) : err;
 }
 
+/** Where and as whom a minio client talks to the store (path-style, so any host name works). */
+function clientOptions(endpoint: URL, config: AppConfig): ClientOptions {
+  const useSSL = endpoint.protocol === 'https:';
+  return {
+    endPoint: endpoint.hostname.replace(/^\[|\]$/g, ''),
+    port: endpoint.port ? Number(endpoint.port) : useSSL ? 443 : 80,
+    useSSL,
+    pathStyle: true,
+    region: config.S3_REGION,
+    accessKey: config.S3_ACCESS_KEY,
+    secretKey: config.S3_SECRET_KEY,
+  };
+}
+
 /**
  * The minio client with the two things the driver needs that it keeps protected: listing the parts of an
  * upload, and a PUT whose body is streamed with a declared length (its own putObject buffers up to a
@@ -156,6 +170,13 @@ export class MinioObjectStorage extends ObjectStorage implements OnModuleDestroy
   private readonly endpoint: string;
   /** Our own keep-alive pool, so shutdown can close its sockets instead of leaving them to time out. */
   private readonly agent: HttpAgent;
+  /**
+   * Signs the URLs handed to browsers. Signing is local (the region is configured, so nothing is asked of the
+   * server), and a URL is only valid for the host it was signed for: with S3_PUBLIC_ENDPOINT set (the api reaches
+   * the store at an internal name such as http://minio:9000 that browsers cannot resolve) it is signed for the
+   * public address; otherwise it is the api's own client.
+   */
+  private readonly signer: Client;
 
   constructor(config: AppConfig) {
     super();
@@ -165,17 +186,12 @@ export class MinioObjectStorage extends ObjectStorage implements OnModuleDestroy
     this.endpoint = endpoint.origin;
     this.agent = useSSL ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.client = new S3Client({
-      endPoint: endpoint.hostname.replace(/^\[|\]$/g, ''),
-      port: endpoint.port ? Number(endpoint.port) : useSSL ? 443 : 80,
-      useSSL,
-      pathStyle: true,
-      region: config.S3_REGION,
-      accessKey: config.S3_ACCESS_KEY,
-      secretKey: config.S3_SECRET_KEY,
+      ...clientOptions(endpoint, config),
       // A retried request would re-send a stream that is already consumed; callers (jobs) retry instead.
       retryOptions: { disableRetry: true },
       transportAgent: this.agent,
     });
+    this.signer = config.S3_PUBLIC_ENDPOINT ? new Client(clientOptions(new URL(config.S3_PUBLIC_ENDPOINT), config)) : this.client;
   }
 
   onModuleDestroy(): void {
@@ -371,7 +387,7 @@ export class MinioObjectStorage extends ObjectStorage implements OnModuleDestroy
     const params: Record<string, string> = {};
     if (opts.filename !== undefined) params['response-content-disposition'] = contentDisposition(opts.filename);
     if (opts.contentType !== undefined) params['response-content-type'] = opts.contentType;
-    return this.client.presignedGetObject(this.bucket, key, opts.expiresInSeconds, params);
+    return this.signer.presignedGetObject(this.bucket, key, opts.expiresInSeconds, params);
   }
 
   async presignPut(key: string, opts: PresignPutOptions): Promise<string> {
@@ -379,7 +395,7 @@ export class MinioObjectStorage extends ObjectStorage implements OnModuleDestroy
     assertExpiry(opts.expiresInSeconds);
     assertContentType(opts.contentType);
     // The client signs only the host header, so S3 stores whatever Content-Type the uploader sends.
-    return this.client.presignedPutObject(this.bucket, key, opts.expiresInSeconds);
+    return this.signer.presignedPutObject(this.bucket, key, opts.expiresInSeconds);
   }
 
   async presignPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
@@ -387,7 +403,7 @@ export class MinioObjectStorage extends ObjectStorage implements OnModuleDestroy
     assertPartNumber(partNumber);
     assertExpiry(expiresInSeconds);
     if (typeof uploadId !== 'string' || uploadId === '') throw new DomainException('UPLOAD_NOT_FOUND', undefined, { key, uploadId });
-    return this.client.presignedUrl('PUT', this.bucket, key, expiresInSeconds, { partNumber: String(partNumber), uploadId });
+    return this.signer.presignedUrl('PUT', this.bucket, key, expiresInSeconds, { partNumber: String(partNumber), uploadId });
   }
 
   // ---- multipart ----

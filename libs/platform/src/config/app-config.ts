@@ -48,6 +48,14 @@ export class AppConfig {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'S3_ENDPOINT must be an http(s) URL' })
   S3_ENDPOINT = 'http://127.0.0.1:9000';
 
+  /**
+   * The store's address as browsers reach it, when it differs from S3_ENDPOINT (e.g. docker-compose: the api uses
+   * http://minio:9000, browsers http://localhost:9000). Presigned URLs are signed for this host. Default: S3_ENDPOINT.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'S3_PUBLIC_ENDPOINT must be an http(s) URL' })
+  S3_PUBLIC_ENDPOINT?: string;
+
   @ValidateIf((c: AppConfig) => c.STORAGE_DRIVER === 'minio') @IsString() @MinLength(1)
   S3_ACCESS_KEY = 'minioadmin';
 
