@@ -1,99 +1,27 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createTestApp, TestApp } from '../utils/create-app';
-import { webConsoleDir } from '../../apps/api/src/web-console';
+import type { TestApp } from '../utils/create-app';
+import { browserSuite, makePdf, PHONE, pick, shot } from './support';
 
 /**
  * The web console in Debian's headless Chromium, against the real api (createTestApp: migrations, seed) serving
  * the built console (dist/web). Run with `npm run test:browser`, which builds the console first. Each test saves a
  * screenshot under test-artifacts/screenshots/. Missing chromium or an unbuilt console fail loudly, never skip.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = resolve(__dirname, '../../test-artifacts/screenshots');
 const PART = 5 * 1024 * 1024;
 
-/** A small valid one-page PDF (so the browser's viewer can show the preview). */
-function makePdf(text: string): Buffer {
-  const stream = `BT /F1 24 Tf 72 720 Td (${text}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
-
 describe('web console (browser)', () => {
+  const suite = browserSuite();
+  const { as, post, get, waitForStatus, newPage, signIn } = suite;
   let t: TestApp;
-  let browser: Browser;
-  const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
   const kw = `函数专题${randomBytes(2).toString('hex')}`;
   const pdfBytes = makePdf(`Guangyuan county high schools ${kw.slice(-4)}`);
 
-  const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
-  const post = (who: string, path: string, body: object) => t.http().post(`/api/v1/${path}`).set(as(who)).send(body);
-  const get = (who: string, path: string) => t.http().get(`/api/v1/${path}`).set(as(who));
-
-  async function waitForStatus(id: string, status: string, who = 'city.admin'): Promise<void> {
-    let last = '';
-    for (let i = 0; i < 300; i++) {
-      last = (await get(who, `resources/${id}`).expect(200)).body.status;
-      if (last === status) return;
-      if (last === 'rejected') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`resource ${id} is ${last}, expected ${status}`);
-  }
-
-  async function newPage(width = 1366, height = 768): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20000);
-    return { context, page };
-  }
-
-  async function signIn(page: Page, username: string): Promise<void> {
-    await page.goto(`${t.url}/login`);
-    await page.getByLabel('用户名或手机号').fill(username);
-    await page.getByLabel('密码').fill(t.config.DEMO_PASSWORD);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.getByTestId('current-user').waitFor();
-  }
-
-  const shot = async (page: Page, name: string) => {
-    // Let drawer and modal animations settle so the picture shows the page, not a half-faded mask.
-    await page.waitForTimeout(400);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
-
-  async function pick(page: Page, label: string, option: string): Promise<void> {
-    await page.getByLabel(label, { exact: true }).click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
-  }
-
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
-    if (!webConsoleDir()) throw new Error('the console is not built: run `npm run build:web` (npm run test:browser does)');
-    mkdirSync(SHOTS, { recursive: true });
-    t = await createTestApp({ RESOURCE_PART_BYTES: String(PART) });
-    for (const who of ['city.admin', 'county.jiange', 'admin.jianzhou', 'teacher.jianzhou']) tokens[who] = await t.login(who);
-    const find = async (q: string, kind: string) => (await get('city.admin', 'organizations').query({ q, kind }).expect(200)).body.items[0].id as string;
-    ids.jianzhou = await find('剑州中学', 'school');
-    ids.jiange = await find('剑阁县', 'county');
+    t = await suite.start({ env: { RESOURCE_PART_BYTES: String(PART) }, users: ['city.admin', 'county.jiange', 'admin.jianzhou', 'teacher.jianzhou'] });
+    ids.jianzhou = await suite.organizationId('剑州中学', 'school');
+    ids.jiange = await suite.organizationId('剑阁县', 'county');
 
     // Records the pages show, made through the api as users would (nothing depends on other specs).
     const plan = await post('city.admin', 'plans', { schoolId: ids.jianzhou, term: '2026-2027', title: '剑州中学一校一策提升方案', goals: ['起始年级班额不超过55人', '三年内培养县级骨干教师10名'] }).expect(201);
@@ -115,18 +43,9 @@ describe('web console (browser)', () => {
     await t.http().post(`/api/v1/resources/${ids.pending}/content`).set(as('teacher.jianzhou')).attach('file', makePdf('study guide'), { filename: `待审核${kw}.pdf`, contentType: 'application/pdf' }).expect(202);
     await waitForStatus(ids.pending, 'pending_review');
     await post('city.admin', 'pushes', { resourceIds: [ids.resource], target: 'schools', schoolIds: [ids.jianzhou], message: '请各校组织数学组教师学习使用', title: `${kw}专题资源` }).expect(201);
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      // playwright gives each launch a fresh temporary profile (it refuses --user-data-dir here).
-    });
   }, 180000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => suite.stop());
 
   it('serves the console at / with a fallback that never shadows the api or ops paths', async () => {
     const home = await t.http().get('/partnerships/x').set('Accept', 'text/html').expect(200);
@@ -157,7 +76,7 @@ describe('web console (browser)', () => {
     await school.context.close();
 
     // The teacher on a 390 px wide phone.
-    const teacher = await newPage(390, 844);
+    const teacher = await newPage(PHONE);
     await signIn(teacher.page, 'teacher.jianzhou');
     await teacher.page.waitForURL(/\/teacher$/);
     await teacher.page.getByTestId('push-inbox').getByText(`高一数学${kw}课件`).waitFor();
@@ -353,7 +272,7 @@ describe('web console (browser)', () => {
   });
 
   it("downloads a county coordinator's supervision report on a phone-sized screen", async () => {
-    const { context, page } = await newPage(390, 844);
+    const { context, page } = await newPage(PHONE);
     await signIn(page, 'county.jiange');
     await page.waitForURL(/\/dashboard$/);
     await page.getByTestId('dashboard-title').getByText('剑阁县').waitFor();
@@ -471,7 +390,7 @@ describe('web console (browser)', () => {
   });
 
   it('shows the API message, not a stack, on a failed sign-in', async () => {
-    const { context, page } = await newPage(390, 844);
+    const { context, page } = await newPage(PHONE);
     await page.goto(`${t.url}/login`);
     await page.getByLabel('用户名或手机号').fill('city.admin');
     await page.getByLabel('密码').fill('wrong-password');

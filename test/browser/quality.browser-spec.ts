@@ -1,10 +1,7 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createTestApp, TestApp } from '../utils/create-app';
-import { webConsoleDir } from '../../apps/api/src/web-console';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { TestApp } from '../utils/create-app';
+import { browserSuite, DESKTOP, makePdf, PHONE, pick, shot } from './support';
 
 /**
  * Issue 6 item 8, checked in Debian's headless Chromium against the real api serving the built console (one app
@@ -22,33 +19,7 @@ import { webConsoleDir } from '../../apps/api/src/web-console';
  * - violations rated "moderate" or "minor" are not failures; "serious" and "critical" are.
  * The probe planted on the sign-in page proves the checks can fail.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = resolve(__dirname, '../../test-artifacts/screenshots');
 const AXE = require.resolve('axe-core/axe.min.js');
-const DESKTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
-
-/** A small valid one-page PDF, so the resource is published with a preview. */
-function makePdf(text: string): Buffer {
-  const stream = `BT /F1 24 Tf 72 720 Td (${text}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
 
 interface AxeViolation {
   id: string;
@@ -58,44 +29,14 @@ interface AxeViolation {
 }
 
 describe('web console quality: accessibility, layout, keyboard, errors (browser)', () => {
+  const suite = browserSuite();
+  const { as, post, get, waitForStatus, newPage } = suite;
   let t: TestApp;
-  let browser: Browser;
-  let assets: string;
-  const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
   const kw = `质量检查${randomBytes(2).toString('hex')}`;
   // A term no other spec uses, so the plan never meets another spec's active plan on CI's shared database.
   const startYear = 2040 + randomInt(0, 50);
   const term = `${startYear}-${startYear + 1}`;
-
-  const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
-  const post = (who: string, path: string, body: object) => t.http().post(`/api/v1/${path}`).set(as(who)).send(body);
-  const get = (who: string, path: string) => t.http().get(`/api/v1/${path}`).set(as(who));
-
-  async function waitForStatus(id: string, status: string): Promise<void> {
-    let last = '';
-    for (let i = 0; i < 300; i++) {
-      last = (await get('city.admin', `resources/${id}`).expect(200)).body.status;
-      if (last === status) return;
-      if (last === 'rejected') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`resource ${id} is ${last}, expected ${status}`);
-  }
-
-  async function newPage(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    // Assets come from the copy taken when the app booted (see beforeAll).
-    await context.route(`${t.url}/assets/**`, (route) => {
-      const file = join(assets, new URL(route.request().url()).pathname.replace(/^\/assets\//, ''));
-      if (!existsSync(file)) return route.fulfill({ status: 404 });
-      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream';
-      return route.fulfill({ status: 200, contentType: type, body: readFileSync(file) });
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20000);
-    return { context, page };
-  }
 
   /** A context already signed in (tokens put where the console keeps them), to spare a sign-in per page. */
   async function signedIn(who: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -162,27 +103,11 @@ describe('web console quality: accessibility, layout, keyboard, errors (browser)
     })()`)) as { scrollWidth: number; innerWidth: number; widest: string; sticksOut: string[] };
   }
 
-  const shot = async (page: Page, name: string) => {
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
-
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
-    if (!webConsoleDir()) throw new Error('the console is not built: run `npm run build:web` (npm run test:browser does)');
-    mkdirSync(SHOTS, { recursive: true });
-    // The api reads index.html once at boot but serves assets from dist/web live; a rebuild while this spec runs
-    // (another spec or a developer) would replace the hashed chunks the booted index.html names. Keep a copy.
-    assets = join(mkdtempSync(join(tmpdir(), 'xz-web-')), 'assets');
-    cpSync(join(webConsoleDir()!, 'assets'), assets, { recursive: true });
-    t = await createTestApp();
-    for (const name of (await t.http().get('/').set('Accept', 'text/html').expect(200)).text.match(/(?<=\/assets\/)[^"']+/g) ?? []) {
-      if (!existsSync(join(assets, name))) throw new Error(`dist/web changed while the app booted (${name}): run again`);
-    }
-    for (const who of ['city.admin', 'county.jiange', 'teacher.jianzhou']) tokens[who] = await t.login(who);
-    const find = async (q: string, kind: string) => (await get('city.admin', 'organizations').query({ q, kind }).expect(200)).body.items[0].id as string;
-    ids.jianzhou = await find('剑州中学', 'school');
-    ids.jiange = await find('剑阁县', 'county');
+    // This spec loads every page over minutes: a rebuild of dist/web meanwhile must not break it (see pinConsoleAssets).
+    t = await suite.start({ users: ['city.admin', 'county.jiange', 'teacher.jianzhou'], pinConsoleAssets: true });
+    ids.jianzhou = await suite.organizationId('剑州中学', 'school');
+    ids.jiange = await suite.organizationId('剑阁县', 'county');
     const partnerships = (await get('city.admin', 'partnerships').query({ limit: 100 }).expect(200)).body.items as { id: string; name: string }[];
     ids.partnership = partnerships.find((p) => p.name === '广安烈面中学 → 剑州中学（组团式帮扶）')!.id;
 
@@ -201,17 +126,9 @@ describe('web console quality: accessibility, layout, keyboard, errors (browser)
     await waitForStatus(ids.resource, 'published');
     await post('city.admin', 'pushes', { resourceIds: [ids.resource], target: 'schools', schoolIds: [ids.jianzhou], message: '请数学组教师学习使用', title: `${kw}推送` }).expect(201);
     await post('teacher.jianzhou', 'collections', { name: `${kw}资源包`, visibility: 'school' }).expect(201);
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
   }, 180000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => suite.stop());
 
   /** Each role's main pages, with a text that proves the page shows its data. */
   const pages = (): { who: string; path: string; marker: string | RegExp; then?: (page: Page) => Promise<void> }[] => [
@@ -368,8 +285,7 @@ describe('web console quality: accessibility, layout, keyboard, errors (browser)
     await page.setViewportSize(PHONE);
     await page.goto(`${t.url}/plans`);
     await settle(page, `${kw}提升方案`);
-    await page.getByLabel('学校', { exact: true }).click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '剑州中学' }).first().click();
+    await pick(page, '学校', '剑州中学');
     // Passes the form's pattern; the api refuses it (422 PLAN_TERM_INVALID, "结束年份必须晚于起始年份").
     await page.getByLabel('学年').fill('2027-2026');
     await page.getByLabel('方案名称').fill(`${kw}错误年度方案`);

@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createTestApp, TestApp } from '../utils/create-app';
-import { webConsoleDir } from '../../apps/api/src/web-console';
+import type { Page } from 'playwright-core';
+import type { TestApp } from '../utils/create-app';
+import { browserSuite, makePdf, PHONE, shot } from './support';
 
 /**
  * The research pages of the console (issue 6 item 6) in Debian's headless Chromium against the real api: the
@@ -11,72 +9,13 @@ import { webConsoleDir } from '../../apps/api/src/web-console';
  * schools) chatting, raising a hand, editing the minutes, surviving a forced disconnect and seeing the session end.
  * Screenshots go to test-artifacts/screenshots/ (also one of the library with a few resources made in the setup).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = resolve(__dirname, '../../test-artifacts/screenshots');
-
-/** A small valid one-page PDF. */
-function makePdf(text: string): Buffer {
-  const stream = `BT /F1 24 Tf 72 720 Td (${text}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
-
 describe('research pages and the live room (browser)', () => {
+  const suite = browserSuite();
+  const { as, post, get, waitForStatus, newPage, signIn } = suite;
   let t: TestApp;
-  let browser: Browser;
-  const tokens: Record<string, string> = {};
   const names: Record<string, string> = {};
   const ids: Record<string, string> = {};
   const tag = randomBytes(2).toString('hex');
-
-  const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
-  const post = (who: string, path: string, body: object) => t.http().post(`/api/v1/${path}`).set(as(who)).send(body);
-  const get = (who: string, path: string) => t.http().get(`/api/v1/${path}`).set(as(who));
-
-  async function waitForStatus(id: string, status: string): Promise<void> {
-    let last = '';
-    for (let i = 0; i < 300; i++) {
-      last = (await get('city.admin', `resources/${id}`).expect(200)).body.status;
-      if (last === status) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`resource ${id} is ${last}, expected ${status}`);
-  }
-
-  async function newPage(width = 1366, height = 768): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20000);
-    return { context, page };
-  }
-
-  async function signIn(page: Page, username: string): Promise<void> {
-    await page.goto(`${t.url}/login`);
-    await page.getByLabel('用户名或手机号').fill(username);
-    await page.getByLabel('密码').fill(t.config.DEMO_PASSWORD);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.getByTestId('current-user').waitFor();
-  }
-
-  const shot = async (page: Page, name: string) => {
-    await page.waitForTimeout(400);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
 
   /** Waits until no chat message of this page is still pending or failed (each went out and came back). */
   async function noneWaiting(page: Page): Promise<void> {
@@ -116,12 +55,9 @@ describe('research pages and the live room (browser)', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
-    if (!webConsoleDir()) throw new Error('the console is not built: run `npm run build:web` (npm run test:browser does)');
-    mkdirSync(SHOTS, { recursive: true });
-    t = await createTestApp();
-    for (const who of ['city.admin', 'county.jiange', 'teacher.jianzhou', 'teacher.dongcheng']) {
-      tokens[who] = await t.login(who);
+    const users = ['city.admin', 'county.jiange', 'teacher.jianzhou', 'teacher.dongcheng'];
+    t = await suite.start({ users });
+    for (const who of users) {
       const me = (await get(who, 'me').expect(200)).body;
       names[who] = me.name;
       if (who.startsWith('teacher.')) ids[who.slice('teacher.'.length)] = me.organization.id;
@@ -152,17 +88,9 @@ describe('research pages and the live room (browser)', () => {
     });
     ids.soon = await schedule(`联合教研：高二物理电磁感应复习${tag}`, 24 * 60, 90, { kind: 'joint_research', subject: '物理' });
     ids.later = await schedule(`专题培训：新高考选科指导${tag}`, 2 * 24 * 60, 120, { kind: 'thematic_training', subject: null });
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
   }, 180000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => suite.stop());
 
   it('shows the library with teachers\u2019 resources', async () => {
     const { context, page } = await newPage();
@@ -238,7 +166,7 @@ describe('research pages and the live room (browser)', () => {
 
   it('fits the research pages on a 390 px wide phone screen without sideways scrolling', async () => {
     const open = await schedule(`青蓝工程：师徒同课${tag}`, -1, 45, { kind: 'demo_lesson', agenda: [{ title: '徒弟上课', minutes: 40 }] });
-    const { context, page } = await newPage(390, 844);
+    const { context, page } = await newPage(PHONE);
     await signIn(page, 'teacher.dongcheng');
     const pages: [string, string][] = [
       ['/research', `联合教研：高二物理电磁感应复习${tag}`],
