@@ -391,6 +391,35 @@ describe('web console (browser)', () => {
     expect(list.map((r) => r.title)).toContain(title);
   });
 
+  it("changes one's own password: the API's message for a wrong current password, then the new one signs in and the old one no longer", async () => {
+    const username = `spec.pw.${randomBytes(3).toString('hex')}`;
+    await post('city.admin', 'users', { username, password: 'Start2026pass', name: '王丽', role: 'teacher', organizationId: ids.jianzhou }).expect(201);
+    const { context, page } = await newPage();
+    await signIn(page, username, 'Start2026pass');
+    await page.getByRole('button', { name: '修改密码' }).click();
+    const dialog = page.getByRole('dialog', { name: '修改密码' });
+    await dialog.getByLabel('当前密码').fill('Wrong2026pass');
+    await dialog.getByLabel('新密码', { exact: true }).fill('Next2026pass');
+    await dialog.getByLabel('确认新密码').fill('Next2026pas');
+    await dialog.getByRole('button', { name: '确认修改' }).click();
+    await dialog.getByText('两次输入的新密码不一致').waitFor();
+    await dialog.getByLabel('确认新密码').fill('Next2026pass');
+    await dialog.getByRole('button', { name: '确认修改' }).click();
+    await page.getByText('当前密码不正确').waitFor();
+    await dialog.getByLabel('当前密码').fill('Start2026pass');
+    await dialog.getByRole('button', { name: '确认修改' }).click();
+    await page.getByText('密码已修改').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    await shot(page, '10-password-changed');
+    // This sign-in stays; the new password signs in, the old one is refused.
+    await page.getByRole('menuitem', { name: '资源库' }).click();
+    await page.waitForURL(/\/library$/);
+    await t.http().post('/api/v1/auth/login').send({ username, password: 'Next2026pass' }).expect(200);
+    const old = await t.http().post('/api/v1/auth/login').send({ username, password: 'Start2026pass' }).expect(401);
+    expect(old.body.error.code).toBe('AUTH_INVALID_CREDENTIALS');
+    await context.close();
+  });
+
   it('shows the API message, not a stack, on a failed sign-in', async () => {
     const { context, page } = await newPage(PHONE);
     await page.goto(`${t.url}/login`);

@@ -46,9 +46,25 @@ export async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** Chooses `option` in the antd Select labelled `label`. */
+/**
+ * Chooses `option` in the Ant Design select labelled `label`. A click on an option while the dropdown is still
+ * animating in can be lost on a loaded machine, leaving the form silently invalid; so the choice is checked on the
+ * select itself and made again (three tries) when it did not take.
+ */
 export async function pick(page: Page, label: string, option: string): Promise<void> {
-  await page.getByLabel(label, { exact: true }).click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+  const input = page.getByLabel(label, { exact: true });
+  const shown = () =>
+    input.evaluate((el, text) => (el.closest('.ant-select')?.textContent ?? '').includes(text), option);
+  for (let attempt = 1; ; attempt++) {
+    await input.click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline) {
+      if (await shown()) return;
+      await page.waitForTimeout(100);
+    }
+    if (attempt === 3) throw new Error(`the select "${label}" did not take the option "${option}"`);
+  }
 }
 
 export interface BrowserSuiteStart {
@@ -148,11 +164,11 @@ export function browserSuite() {
   }
 
   /** Signs in through the console's sign-in form and waits until the signed-in layout shows. */
-  async function signIn(page: Page, username: string): Promise<void> {
+  async function signIn(page: Page, username: string, password?: string): Promise<void> {
     const t = booted();
     await page.goto(`${t.url}/login`);
     await page.getByLabel('用户名或手机号').fill(username);
-    await page.getByLabel('密码').fill(t.config.DEMO_PASSWORD);
+    await page.getByLabel('密码').fill(password ?? t.config.DEMO_PASSWORD);
     await page.getByRole('button', { name: /登\s*录/ }).click();
     await page.getByTestId('current-user').waitFor();
   }

@@ -163,6 +163,11 @@ export async function login(username: string, password: string): Promise<Session
   return api<SessionUser>('me');
 }
 
+/** Changes the signed-in user's password: this sign-in stays, every other sign-in of the user ends. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  await api('me/password', { method: 'POST', json: { currentPassword, newPassword, refreshToken: tokens?.refreshToken } });
+}
+
 export async function logout(): Promise<void> {
   const current = tokens;
   try {

@@ -5,6 +5,7 @@ import type { MenuProps } from 'antd';
 import { MenuOutlined } from '@ant-design/icons';
 import { useAuth } from '../auth';
 import { ROLE_LABELS } from '../labels';
+import PasswordDialog from './PasswordDialog';
 
 const { Header, Sider, Content } = Layout;
 
@@ -71,6 +72,7 @@ export default function Shell() {
   const location = useLocation();
   const screens = Grid.useBreakpoint();
   const [open, setOpen] = useState(false);
+  const [passwordOpen, setPasswordOpen] = useState(false);
   useFocusableScrollBoxes();
   const mobile = !screens.md;
   if (!user) return null;
@@ -110,6 +112,11 @@ export default function Shell() {
               {user.name}（{ROLE_LABELS[user.role] ?? user.role}
               {user.organization ? ` · ${user.organization.name}` : ''}）
             </Typography.Text>
+            {!mobile && (
+              <Button size="small" onClick={() => setPasswordOpen(true)}>
+                修改密码
+              </Button>
+            )}
             <Button size="small" onClick={() => signOut().then(() => navigate('/login'))}>
               退出
             </Button>
@@ -119,8 +126,21 @@ export default function Shell() {
           <Outlet />
         </Content>
       </Layout>
+      <PasswordDialog open={passwordOpen} onClose={() => setPasswordOpen(false)} />
       <Drawer open={open} onClose={() => setOpen(false)} placement="left" width={240} title="县中协作平台">
         {menu}
+        {/* On a phone the header has room for the name and 退出 only. */}
+        <Button
+          type="text"
+          block
+          style={{ marginTop: 8, textAlign: 'left' }}
+          onClick={() => {
+            setOpen(false);
+            setPasswordOpen(true);
+          }}
+        >
+          修改密码
+        </Button>
       </Drawer>
     </Layout>
     </AntApp>
