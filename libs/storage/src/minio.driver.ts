@@ -31,8 +31,8 @@ import {
 } from './storage.helpers';
 
 /**
- * Part size when a stream of unknown length is uploaded (S3's minimum is 5 MiB). One put() holds at most two parts:
- * the one being sent and the next one being read, so the api's memory does not grow with the file.
+ * Part size when a stream of unknown length is uploaded (S3's minimum is 5 MiB). One put() holds two part buffers:
+ * the one being sent and the next one being filled, so the api's memory does not grow with the file.
  */
 const STREAM_PART_BYTES = 8 * 1024 * 1024;
 /** S3's limit on the parts of one upload: 78 GiB at STREAM_PART_BYTES, far above any direct-upload limit. */
@@ -117,19 +117,19 @@ class S3Client extends Client {
   }
 
   /**
-   * One part of a multipart upload, sent from the chunks it was read in: uploadPart() would need them joined
-   * into one Buffer first, a second copy of the part in memory.
+   * One part of a multipart upload, its payload unsigned as every body here is: minio's uploadPart() would
+   * compute an MD5 of every part (about 2 s of CPU per GiB on the api).
    */
-  async uploadPartChunks(bucket: string, key: string, uploadId: string, partNumber: number, chunks: Buffer[], size: number): Promise<string> {
+  async uploadPartBuffer(bucket: string, key: string, uploadId: string, partNumber: number, part: Buffer): Promise<string> {
     const res = await this.makeRequestStreamAsync(
       {
         method: 'PUT',
         bucketName: bucket,
         objectName: key,
         query: `uploadId=${uploadId}&partNumber=${partNumber}`, // as minio's own uploadPart() builds it
-        headers: { 'content-length': String(size) },
+        headers: { 'content-length': String(part.length) },
       },
-      Readable.from(chunks, { objectMode: false }),
+      Readable.from([part], { objectMode: false }),
       '',
       [200],
       this.region ?? '',
@@ -256,50 +256,52 @@ export class MinioObjectStorage extends ObjectStorage implements OnModuleDestroy
 
   /**
    * A stream of unknown length: one PUT when it fits in a part, else a multipart upload with parts of
-   * STREAM_PART_BYTES. Each part is sent from the chunks as they were read (no joined copy), and the next part is
-   * read while one is being sent, never more: memory stays at about two parts whatever the size of the stream.
+   * STREAM_PART_BYTES. The bytes are copied into two part buffers taken once per upload, one being sent while the
+   * other fills, never more: memory stays at two parts whatever the size of the stream. Copying (a memcpy) lets
+   * every chunk read from the request die young; held until its part was sent, the chunks outlived the young
+   * generation and piled up as garbage until a full collection (tens of MB of RSS over a large upload).
    */
   private async putUnknownLength(key: string, body: Readable, headers: Record<string, string>): Promise<StoredObjectInfo> {
-    let chunks: Buffer[] = [];
-    let pendingBytes = 0;
+    const buffers: Buffer[] = [];
+    let filling = 0;
+    let fill = 0;
+    const current = (): Buffer => (buffers[filling] ??= Buffer.allocUnsafeSlow(STREAM_PART_BYTES));
     let uploadId: string | undefined;
     const etags: string[] = [];
     let sending: Promise<void> | undefined;
-    const send = async (part: Buffer[], size: number) => {
-      // Wait for the previous part first: one in flight at a time, so memory is bounded by two parts.
+    const sendCurrent = async () => {
+      const part = current().subarray(0, fill);
+      // Wait for the previous part first: one in flight at a time, so its buffer is free to fill next.
       await sending;
       if (etags.length >= MAX_PARTS) throw new DomainException('PAYLOAD_TOO_LARGE', undefined, { maxParts: MAX_PARTS, partBytes: STREAM_PART_BYTES });
       uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, key, headers);
       const id = uploadId;
       const partNumber = etags.push('');
-      sending = this.client.uploadPartChunks(this.bucket, key, id, partNumber, part, size).then((etag) => {
+      sending = this.client.uploadPartBuffer(this.bucket, key, id, partNumber, part).then((etag) => {
         etags[partNumber - 1] = etag;
       });
       // Its failure is thrown where it is awaited (the next part, or the end); never unhandled meanwhile.
       sending.catch(() => undefined);
+      filling = 1 - filling;
+      fill = 0;
     };
     try {
       for await (const chunk of body) {
-        let buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        while (pendingBytes + buf.length >= STREAM_PART_BYTES) {
-          const take = STREAM_PART_BYTES - pendingBytes;
-          const part = [...chunks, buf.subarray(0, take)];
-          buf = buf.subarray(take);
-          chunks = [];
-          pendingBytes = 0;
-          await send(part, STREAM_PART_BYTES);
-        }
-        if (buf.length > 0) {
-          chunks.push(buf);
-          pendingBytes += buf.length;
+        const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        let offset = 0;
+        while (offset < buf.length) {
+          const copied = buf.copy(current(), fill, offset);
+          fill += copied;
+          offset += copied;
+          if (fill === STREAM_PART_BYTES) await sendCurrent();
         }
       }
       if (!uploadId) {
-        const whole = Buffer.concat(chunks, pendingBytes);
+        const whole = Buffer.from(current().subarray(0, fill));
         const { etag } = await this.client.putObject(this.bucket, key, whole, whole.length, headers);
         return { key, size: whole.length, etag: normalizeEtag(etag) };
       }
-      if (pendingBytes > 0) await send(chunks, pendingBytes);
+      if (fill > 0) await sendCurrent();
       await sending;
       await this.client.completeMultipartUpload(
         this.bucket,
