@@ -5,7 +5,7 @@ import type { ResourceGrade, ResourceStatus, ResourceSubject, ResourceType } fro
 import type { ResourceVisibilityFilter } from '../resource-rules';
 import { SearchCursor, SearchSort } from './search-cursor';
 import { prefixUpperBound, QueryToken } from './search-terms';
-import { toDate } from './resource-summaries';
+import { SUMMARY_COLUMNS, SUMMARY_JOINS, SummaryRow, toDate } from './resource-summaries';
 
 export interface SearchCriteria {
   /** ResourceAccessService.visibleResourceFilter over alias `r`. */
@@ -49,6 +49,17 @@ const COMMON_TERM_ROWS = 3000;
  */
 const RARE_TERM_ROWS = 500;
 
+type HitRow = { id: string; createdAt: Date | string; downloadCount: number | string; docId?: number | string | null };
+
+function toHit(row: HitRow): SearchHit {
+  return {
+    id: row.id,
+    createdAt: toDate(row.createdAt),
+    downloadCount: Number(row.downloadCount),
+    ...(row.docId !== undefined && row.docId !== null ? { docId: Number(row.docId) } : {}),
+  };
+}
+
 type Plan = 'ordered' | 'optimizer' | 'terms' | 'scan';
 type Match = { t: string; sql: string; exact: boolean; rows: number };
 
@@ -72,7 +83,35 @@ export class ResourceSearchRepository {
     return this.dataSource.options.type === 'better-sqlite3';
   }
 
+  /** The hits of a search, in order. */
   async find(c: SearchCriteria): Promise<SearchHit[]> {
+    const { sql, params } = await this.hitQuery(c);
+    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
+    const rows: HitRow[] = await this.dataSource.query(query, values);
+    return rows.map(toHit);
+  }
+
+  /**
+   * The hits with their list views (SUMMARY_COLUMNS for user `userId`), in one query: the search runs as a derived
+   * table of at most `limit` rows, and only those rows are joined to what a list view shows.
+   */
+  async findWithSummaries(c: SearchCriteria, userId: string): Promise<{ hit: SearchHit; summary: SummaryRow }[]> {
+    const { sql, params, outerOrder } = await this.hitQuery(c);
+    const join = this.sqlite ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
+    const wrapped =
+      `SELECT ${SUMMARY_COLUMNS}, h.createdAt AS hitCreatedAt, h.downloadCount AS hitDownloadCount, h.docId AS hitDocId ` +
+      `FROM (${sql}) h ${join} resources r ON r.id = h.id ${SUMMARY_JOINS} ORDER BY ${outerOrder}`;
+    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(wrapped, { ...params, sum_uid: userId });
+    const rows: (SummaryRow & { hitCreatedAt: Date | string; hitDownloadCount: number | string; hitDocId: number | string | null })[] =
+      await this.dataSource.query(query, values);
+    return rows.map((row) => ({
+      hit: toHit({ id: row.id, createdAt: row.hitCreatedAt, downloadCount: row.hitDownloadCount, docId: row.hitDocId ?? undefined }),
+      summary: row,
+    }));
+  }
+
+  /** The search as SQL: its select list always names id, createdAt, downloadCount and docId (NULL unless ordered). */
+  private async hitQuery(c: SearchCriteria): Promise<{ sql: string; params: Record<string, unknown>; outerOrder: string }> {
     const params: Record<string, unknown> = { ...c.visibility.params, s_status: c.status };
     const where: string[] = [c.visibility.sql, 'r.status = :s_status'];
     let filterCount = 0;
@@ -95,7 +134,8 @@ export class ResourceSearchRepository {
 
     let from: string;
     let order = SORT_ORDER[c.sort];
-    let select = 'r.id AS id, r.createdAt AS createdAt, r.downloadCount AS downloadCount';
+    let select = 'r.id AS id, r.createdAt AS createdAt, r.downloadCount AS downloadCount, NULL AS docId';
+    let outerOrder = c.sort === 'newest' ? 'h.createdAt DESC, h.id DESC' : 'h.downloadCount DESC, h.id DESC';
     const probe = (m: Match) => `EXISTS (SELECT 1 FROM resource_search_terms ${m.t} WHERE ${m.t}.docId = sd.docId AND ${m.sql})`;
     const join = this.sqlite ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
     if (plan === 'ordered') {
@@ -107,6 +147,7 @@ export class ResourceSearchRepository {
       where.push(driver.sql, ...joined.flatMap((m) => [`${m.t}.docId = ${driver.t}.docId`, m.sql]), `sd.docId = ${driver.t}.docId`, 'r.id = sd.resourceId');
       where.push(...matches.filter((m) => !m.exact).map(probe));
       order = `${driver.t}.resourceCreatedAt DESC, ${driver.t}.docId DESC`;
+      outerOrder = 'h.createdAt DESC, h.docId DESC';
       select = `r.id AS id, ${driver.t}.resourceCreatedAt AS createdAt, r.downloadCount AS downloadCount, ${driver.t}.docId AS docId`;
       if (c.after) {
         where.push(`(${driver.t}.resourceCreatedAt < :s_after OR (${driver.t}.resourceCreatedAt = :s_after AND ${driver.t}.docId < :s_after_doc))`);
@@ -143,14 +184,7 @@ export class ResourceSearchRepository {
 
     const limit = Math.max(1, Math.min(1000, Math.floor(c.limit)));
     const sql = `SELECT ${select} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limit}`;
-    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
-    const rows: { id: string; createdAt: Date | string; downloadCount: number | string; docId?: number | string }[] = await this.dataSource.query(query, values);
-    return rows.map((row) => ({
-      id: row.id,
-      createdAt: toDate(row.createdAt),
-      downloadCount: Number(row.downloadCount),
-      ...(row.docId !== undefined ? { docId: Number(row.docId) } : {}),
-    }));
+    return { sql, params, outerOrder };
   }
 
   /**

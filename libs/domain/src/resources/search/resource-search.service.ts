@@ -8,7 +8,7 @@ import { ResourceAccessService } from '../resource-access.service';
 import { ResourceSearchIndexer } from './resource-search.indexer';
 import { ResourceSearchRepository } from './resource-search.repository';
 import { ResourceSearchPage, SearchResourcesQuery } from './resource-search.dto';
-import { ResourceSummaries } from './resource-summaries';
+import { toSummaryView } from './resource-summaries';
 import { decodeCursor, encodeCursor } from './search-cursor';
 import { queryTokens } from './search-terms';
 import { SEARCH_RECONCILE_CRON, SEARCH_RECONCILE_KEY, searchReconcile } from './jobs/search-reconcile.job';
@@ -30,7 +30,6 @@ export class ResourceSearchService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: ResourceAccessService,
     private readonly repository: ResourceSearchRepository,
-    private readonly summaries: ResourceSummaries,
     private readonly indexer: ResourceSearchIndexer,
     private readonly queue: JobQueue,
   ) {}
@@ -51,7 +50,7 @@ export class ResourceSearchService implements OnApplicationBootstrap {
     const sort = query.sort ?? 'newest';
     const limit = query.limit ?? SEARCH_DEFAULT_LIMIT;
     const after = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
-    const hits = await this.repository.find({
+    const rows = await this.repository.findWithSummaries({
       visibility: await this.access.visibleResourceFilter(principal, 'r'),
       tokens: query.q ? queryTokens(query.q) : [],
       status: query.status ?? 'published',
@@ -63,14 +62,14 @@ export class ResourceSearchService implements OnApplicationBootstrap {
       sort,
       after,
       limit: limit + 1,
-    });
-    const page = hits.slice(0, limit);
-    const last = page[page.length - 1];
+    }, principal.userId);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1]?.hit;
     const nextCursor =
-      hits.length > limit && last
+      rows.length > limit && last
         ? encodeCursor({ sort, value: sort === 'newest' ? last.createdAt.getTime() : last.downloadCount, id: last.id, doc: last.docId })
         : null;
-    return { items: await this.summaries.forIds(principal, page.map((h) => h.id)), nextCursor };
+    return { items: page.map((row) => toSummaryView(row.summary)), nextCursor };
   }
 
   /** Queues a reconcile run now (city coordinators, e.g. after a bulk import done outside the api). */
