@@ -1,7 +1,7 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { AccessTokenVerifier, DomainException, ERROR_CODES, HandshakeRefused } from '@app/platform';
+import { AccessTokenVerifier, authenticateHandshakes, ERROR_CODES, HandshakeRefused } from '@app/platform';
 import type { Principal } from '@app/platform';
 import { NOTIFICATIONS_NAMESPACE, NotificationsServerEvents, userRoom } from './notifications.events';
 import { NotificationsLive } from './notifications-live.service';
@@ -33,12 +33,7 @@ export class NotificationsGateway implements OnGatewayInit<Namespace>, OnGateway
   ) {}
 
   afterInit(namespace: Namespace): void {
-    namespace.use((socket, next) => {
-      this.authenticate(socket as NotificationsSocket).then(
-        () => next(),
-        (err: unknown) => next(err instanceof HandshakeRefused ? err : new HandshakeRefused('AUTH_TOKEN_INVALID')),
-      );
-    });
+    authenticateHandshakes(namespace, this.tokens, { closing: () => this.closing, logger: this.logger });
     this.live.attach(namespace);
   }
 
@@ -68,20 +63,5 @@ export class NotificationsGateway implements OnGatewayInit<Namespace>, OnGateway
   onModuleDestroy(): void {
     this.closing = true;
     this.live.attached?.local.disconnectSockets(true);
-  }
-
-  private async authenticate(socket: NotificationsSocket): Promise<void> {
-    if (this.closing) throw new HandshakeRefused('SERVICE_UNAVAILABLE');
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (typeof token !== 'string' || token === '') throw new HandshakeRefused('AUTH_REQUIRED');
-    try {
-      const { principal, expiresAt } = await this.tokens.verifyWithExpiry(token);
-      socket.data.principal = principal;
-      socket.data.expiresAt = expiresAt;
-    } catch (err) {
-      if (err instanceof DomainException) throw new HandshakeRefused(err.code);
-      this.logger.error({ err }, 'handshake verification failed');
-      throw new HandshakeRefused('AUTH_TOKEN_INVALID');
-    }
   }
 }

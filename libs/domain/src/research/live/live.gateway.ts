@@ -3,7 +3,7 @@ import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGatew
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Namespace } from 'socket.io';
 import { Repository } from 'typeorm';
-import { AccessTokenVerifier, AppConfig, DomainException, ERROR_CODES, HandshakeRefused } from '@app/platform';
+import { AccessTokenVerifier, AppConfig, authenticateHandshakes, DomainException, ERROR_CODES } from '@app/platform';
 import type { ErrorCode } from '@app/platform';
 import { User } from '../../accounts/user.entity';
 import { ResearchSessionsService } from '../sessions/research-sessions.service';
@@ -81,12 +81,7 @@ export class LiveGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
 
   afterInit(namespace: Namespace): void {
     this.namespace = namespace;
-    namespace.use((socket, next) => {
-      this.authenticate(socket as LiveSocket).then(
-        () => next(),
-        (err: unknown) => next(err instanceof HandshakeRefused ? err : new HandshakeRefused('AUTH_TOKEN_INVALID')),
-      );
-    });
+    authenticateHandshakes(namespace, this.tokens, { closing: () => this.closing, logger: this.logger });
     // Keep socket.data.joined in step with room membership, whatever made the socket leave (an ended session's
     // socketsLeave may come from another instance through the adapter): a socket out of the room may not chat.
     namespace.adapter.on('leave-room', (room: string, socketId: string) => {
@@ -329,20 +324,5 @@ export class LiveGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       .getRawOne<{ id: string; name: string; schoolId: string | null; school: string | null }>();
     if (!row) throw new DomainException('AUTH_TOKEN_INVALID');
     return { userId: principal.userId, name: row.name, schoolId: row.schoolId ?? principal.organizationId, school: row.school ?? '', role: principal.role };
-  }
-
-  private async authenticate(socket: LiveSocket): Promise<void> {
-    if (this.closing) throw new HandshakeRefused('SERVICE_UNAVAILABLE');
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (typeof token !== 'string' || token === '') throw new HandshakeRefused('AUTH_REQUIRED');
-    try {
-      const { principal, expiresAt } = await this.tokens.verifyWithExpiry(token);
-      socket.data.principal = principal;
-      socket.data.expiresAt = expiresAt;
-    } catch (err) {
-      if (err instanceof DomainException) throw new HandshakeRefused(err.code);
-      this.logger.error({ err }, 'handshake verification failed');
-      throw new HandshakeRefused('AUTH_TOKEN_INVALID');
-    }
   }
 }
