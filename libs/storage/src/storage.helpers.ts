@@ -96,12 +96,15 @@ export function encodeKeyPath(key: string): string {
 
 /**
  * `attachment` with an ASCII fallback and the RFC 5987 `filename*=UTF-8''...` form browsers use for
- * non-ASCII (Chinese) names. Control characters and path separators are dropped so the header is safe.
+ * non-ASCII (Chinese) names: the one builder of Content-Disposition for downloads, exports and templates. The
+ * fallback is `asciiFallback` when given (e.g. `supervision-report.xlsx` for 督导报告.xlsx), else the name with
+ * non-ASCII characters replaced. Control characters and path separators are dropped so the header is safe;
+ * attr-char excludes ' ( ) *, which encodeURIComponent leaves alone, so those are escaped too.
  */
-export function contentDisposition(filename: string): string {
+export function contentDisposition(filename: string, asciiFallback?: string): string {
   // eslint-disable-next-line no-control-regex
   const clean = filename.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[/\\]/g, '_').trim().slice(0, 255).replace(new RegExp(LONE_SURROGATE, 'gu'), '_') || 'download';
-  const fallback = clean.replace(/[^\x20-\x7e]/g, '_').replace(/["%;\\]/g, '_');
+  const fallback = (asciiFallback ?? clean).replace(/[^\x20-\x7e]/g, '_').replace(/["%;\\]/g, '_');
   const encoded = encodeURIComponent(clean).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

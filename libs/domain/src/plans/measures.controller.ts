@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Access, apiPath, CurrentUser, Page, Principal } from '@app/platform';
+import { contentDisposition } from '@app/storage';
 import { MeasuresService } from './measures.service';
 import { ProgressService, ProgressUpdateResult } from './progress.service';
 import { MeasureImportService } from './import/measure-import.service';
@@ -46,7 +47,7 @@ export class MeasuresController {
     return new StreamableFile(buffer, {
       type: XLSX,
       length: buffer.length,
-      disposition: `attachment; filename="measures-import-template.xlsx"; filename*=UTF-8''${encodeURIComponent('一校一策措施导入模板.xlsx')}`,
+      disposition: contentDisposition('一校一策措施导入模板.xlsx', 'measures-import-template.xlsx'),
     });
   }
 

@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Access, apiPath, CurrentUser, Principal } from '@app/platform';
+import { contentDisposition } from '@app/storage';
 import { SupervisionReportQuery } from './reports.dto';
 import { ReportsService } from './reports.service';
-import { attachmentDisposition } from './supervision-report.builder';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -29,7 +29,7 @@ export class ReportsController {
     return new StreamableFile(file.buffer, {
       type: XLSX_CONTENT_TYPE,
       length: file.buffer.length,
-      disposition: attachmentDisposition(file.filename, file.asciiFilename),
+      disposition: contentDisposition(file.filename, file.asciiFilename),
     });
   }
 }

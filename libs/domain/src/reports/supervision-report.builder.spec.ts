@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { breakdownOf, figuresOf } from '../dashboards/supervision-figures';
 import { citySnapshot } from '../dashboards/testing/snapshot.fixture';
-import { attachmentDisposition, beijingTime, buildSupervisionWorkbook, REPORT_SHEETS } from './supervision-report.builder';
+import { beijingTime, buildSupervisionWorkbook, REPORT_SHEETS } from './supervision-report.builder';
 
 async function roundTrip(workbook: ExcelJS.Workbook): Promise<ExcelJS.Workbook> {
   const back = new ExcelJS.Workbook();
@@ -93,20 +93,6 @@ describe('buildSupervisionWorkbook', () => {
     const school = citySnapshot();
     school.scope = { level: 'school', county: { id: 'c-a', name: '剑阁县' }, school: { id: 's-a1', name: '剑州中学' } };
     expect(buildSupervisionWorkbook(school, figuresOf(school), []).worksheets.map((w) => w.name)).toEqual(['概览', '计划', '措施', '指标', '整改']);
-  });
-});
-
-describe('attachmentDisposition', () => {
-  it('sends the Chinese name in RFC 5987 form with an ASCII fallback', () => {
-    expect(attachmentDisposition('剑阁县督导报告-2026-05-10.xlsx', 'supervision-report-county-2026-05-10.xlsx')).toBe(
-      `attachment; filename="supervision-report-county-2026-05-10.xlsx"; filename*=UTF-8''%E5%89%91%E9%98%81%E5%8E%BF%E7%9D%A3%E5%AF%BC%E6%8A%A5%E5%91%8A-2026-05-10.xlsx`,
-    );
-  });
-
-  it('escapes what attr-char forbids and keeps the fallback header-safe', () => {
-    const header = attachmentDisposition("报告(终)'*.xlsx", 'a"b;c%d\\é.xlsx');
-    expect(header).toBe(`attachment; filename="a_b_c_d__.xlsx"; filename*=UTF-8''%E6%8A%A5%E5%91%8A%28%E7%BB%88%29%27%2A.xlsx`);
-    expect(decodeURIComponent(header.split("UTF-8''")[1])).toBe("报告(终)'*.xlsx");
   });
 });
 

@@ -326,13 +326,3 @@ function breakdownSheet(workbook: ExcelJS.Workbook, snapshot: SupervisionSnapsho
     })),
   ).getColumn('onTimeShare').numFmt = '0.0%';
 }
-
-/**
- * `attachment` with an ASCII fallback name and the RFC 5987 UTF-8 form (`filename*=UTF-8''...`) that carries
- * the Chinese name; attr-char excludes ' ( ) *, which encodeURIComponent leaves alone, so those are escaped too.
- */
-export function attachmentDisposition(filename: string, asciiFallback: string): string {
-  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const fallback = asciiFallback.replace(/[^\x20-\x7e]|["\\;%]/g, '_');
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Post, Query, StreamableFile, UploadedFile, U
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Access, apiPath, CurrentUser, Principal } from '@app/platform';
+import { contentDisposition } from '@app/storage';
 import { ImportResultView, ImportTemplateQuery } from '../organizations.dto';
 import { OrganizationImportService, UploadedSpreadsheet } from './organization-import.service';
 
@@ -26,8 +27,7 @@ export class OrganizationImportController {
     return new StreamableFile(buffer, {
       type: CONTENT_TYPES[query.format],
       length: buffer.length,
-      // An ASCII fallback for old clients, the Chinese name per RFC 5987 for everyone else.
-      disposition: `attachment; filename="organizations-import-template.${query.format}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+      disposition: contentDisposition(filename, `organizations-import-template.${query.format}`),
     });
   }
 
