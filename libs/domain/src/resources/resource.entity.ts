@@ -1,7 +1,5 @@
-import { UuidEntity } from '@app/platform';
-import { BeforeInsert, BeforeUpdate, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { Organization } from '../organizations/organization.entity';
-import { User } from '../accounts/user.entity';
+import { BeforeInsert, BeforeUpdate, Column, Entity, Index } from 'typeorm';
+import { OwnedLibraryItem } from './owned-library-item';
 
 export const RESOURCE_TYPES = ['lesson_plan', 'courseware', 'micro_lecture', 'study_guide', 'exam_paper', 'other'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
@@ -48,7 +46,7 @@ export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
 @Index('idx_resource_org_status', ['organizationId', 'status'])
 @Index('idx_resource_county_status', ['ownerCountyId', 'status'])
 @Index('idx_resource_uploader', ['uploaderId'])
-export class Resource extends UuidEntity {
+export class Resource extends OwnedLibraryItem {
   @Column({ type: 'varchar', length: 200 })
   title: string;
 
@@ -74,28 +72,6 @@ export class Resource extends UuidEntity {
 
   @Column({ type: 'simple-json' })
   tags: string[];
-
-  /** Owner organization (the uploader's school or unit). */
-  @Column({ type: 'varchar', length: 36 })
-  organizationId: string;
-
-  @ManyToOne(() => Organization, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'organizationId' })
-  organization?: Organization;
-
-  /** The owner's county (a school's countyId, or the county organization itself); null for city-level units. */
-  @Column({ type: 'varchar', length: 36, nullable: true })
-  ownerCountyId: string | null;
-
-  @Column({ type: 'varchar', length: 36 })
-  uploaderId: string;
-
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'uploaderId' })
-  uploader?: User;
-
-  @Column({ type: 'varchar', length: 12 })
-  visibility: ResourceVisibility;
 
   /** Licence, e.g. CC BY-NC 4.0 or 校内使用. */
   @Column({ type: 'varchar', length: 100, nullable: true })

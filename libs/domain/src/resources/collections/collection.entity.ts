@@ -1,8 +1,5 @@
-import { UuidEntity } from '@app/platform';
-import { BeforeInsert, BeforeUpdate, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { Organization } from '../../organizations/organization.entity';
-import { User } from '../../accounts/user.entity';
-import type { ResourceVisibility } from '../resource.entity';
+import { BeforeInsert, BeforeUpdate, Column, Entity, Index } from 'typeorm';
+import { OwnedLibraryItem } from '../owned-library-item';
 
 /** draft: only its managers see it while it is being put together; published: visible as `visibility` says. */
 export const COLLECTION_STATUSES = ['draft', 'published'] as const;
@@ -13,42 +10,19 @@ export type CollectionStatus = (typeof COLLECTION_STATUSES)[number];
  * 新教材大单元教学设计. It holds references only: every item is still shown to a viewer only when that viewer may
  * see the resource itself.
  *
- * The owner, creator, visibility and status columns carry the same names and meanings as a resource's
- * (`uploaderId` is the user who created the collection), so the library's one visibility condition
- * (resource-rules.ts `visibilityCondition` / `canViewResource`) decides who sees a collection too.
+ * Its owner, creator and visibility are a resource's (OwnedLibraryItem), and its status column has the same name and
+ * meaning, so the library's one visibility condition decides who sees a collection too.
  */
 @Entity('resource_collections')
 @Index('idx_collection_status_created', ['status', 'createdAt'])
 @Index('idx_collection_org', ['organizationId', 'status'])
 @Index('idx_collection_uploader', ['uploaderId'])
-export class Collection extends UuidEntity {
+export class Collection extends OwnedLibraryItem {
   @Column({ type: 'varchar', length: 100 })
   name: string;
 
   @Column({ type: 'varchar', length: 1000, default: '' })
   description: string;
-
-  @Column({ type: 'varchar', length: 36 })
-  organizationId: string;
-
-  @ManyToOne(() => Organization, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'organizationId' })
-  organization?: Organization;
-
-  /** The owner's county (as on a resource), so a county coordinator manages its schools' collections. */
-  @Column({ type: 'varchar', length: 36, nullable: true })
-  ownerCountyId: string | null;
-
-  /** The user who created the collection. */
-  @Column({ type: 'varchar', length: 36 })
-  uploaderId: string;
-
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'uploaderId' })
-  uploader?: User;
-
-  @Column({ type: 'varchar', length: 12 })
-  visibility: ResourceVisibility;
 
   @Column({ type: 'varchar', length: 12, default: 'published' })
   status: CollectionStatus;
