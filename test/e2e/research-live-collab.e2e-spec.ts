@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import * as Y from 'yjs';
 import { LiveMinutesUpdate } from '@app/domain/research/live/minutes/live-minutes-update.entity';
-import { createTestApp, TestApp } from '../utils/create-app';
+import { createTeacherElsewhere, createTestApp, TestApp } from '../utils/create-app';
 import { LiveTestClient } from '../utils/live-client';
 
 /** LIVE_FANOUT=redis in the environment runs the api on the redis adapter (the real-services pass). */
@@ -127,23 +127,10 @@ describe('research live room collaboration (/live): hands, polls, shared resourc
   beforeAll(async () => {
     t = await createTestApp({ ...fanoutEnv(), LIVE_MINUTES_COMPACT_AFTER: String(COMPACT_AFTER) });
     for (const who of ['city.admin', 'admin.jianzhou', 'teacher.jianzhou', 'teacher.dongcheng']) {
-      tokens[who] = await t.login(who);
-      const me = (await t.http().get('/api/v1/me').set(as(who)).expect(200)).body;
-      ids[who] = me.id;
-      orgs[who] = me.organization.id;
+      ({ token: tokens[who], id: ids[who], organizationId: orgs[who] } = await t.signIn(who));
     }
     // A teacher of a school that is not invited.
-    const schools = (await t.http().get('/api/v1/organizations').query({ kind: 'school', limit: 100 }).set(as('city.admin')).expect(200)).body.items;
-    const other = schools.find((o: any) => o.id !== orgs['admin.jianzhou'] && o.id !== orgs['teacher.dongcheng']);
-    const username = `spec.collab.${unique()}`;
-    const created = await t
-      .http()
-      .post('/api/v1/users')
-      .set(as('city.admin'))
-      .send({ username, password: 'Spec2026pass', name: '外校听课教师', role: 'teacher', organizationId: other.id })
-      .expect(201);
-    ids.outsider = created.body.id;
-    tokens.outsider = await t.login(username, 'Spec2026pass');
+    ({ token: tokens.outsider, id: ids.outsider } = await createTeacherElsewhere(t, tokens['city.admin'], [orgs['admin.jianzhou'], orgs['teacher.dongcheng']], '外校听课教师'));
   });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));
   afterAll(() => t?.close());
@@ -517,10 +504,7 @@ describe('research live room collaboration across two api instances (redis adapt
     a = await createTestApp({ LIVE_FANOUT: 'redis' });
     b = await createTestApp({ LIVE_FANOUT: 'redis', DATA_DIR: a.config.DATA_DIR, QUEUE_PREFIX: a.config.QUEUE_PREFIX, ...(a.config.DATABASE_URL ? { DATABASE_URL: a.config.DATABASE_URL } : {}) });
     for (const who of ['admin.jianzhou', 'teacher.jianzhou', 'teacher.dongcheng']) {
-      tokens[who] = await a.login(who);
-      const me = (await a.http().get('/api/v1/me').set(as(who)).expect(200)).body;
-      ids[who] = me.id;
-      orgs[who] = me.organization.id;
+      ({ token: tokens[who], id: ids[who], organizationId: orgs[who] } = await a.signIn(who));
     }
   });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));

@@ -121,10 +121,7 @@ describe('research live room (/live): a 30-second network drop', () => {
     proxy = new TcpProxy(target.hostname, Number(target.port));
     await proxy.start();
     for (const who of ['admin.jianzhou', 'teacher.jianzhou', 'teacher.dongcheng']) {
-      tokens[who] = await t.login(who);
-      const me = (await t.http().get('/api/v1/me').set(as(who)).expect(200)).body;
-      ids[who] = me.id;
-      orgs[who] = me.organization.id;
+      ({ token: tokens[who], id: ids[who], organizationId: orgs[who] } = await t.signIn(who));
     }
   });
   afterAll(async () => {

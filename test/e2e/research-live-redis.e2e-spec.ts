@@ -50,10 +50,7 @@ describe('research live room across two api instances (redis adapter)', () => {
     a = await createTestApp({ LIVE_FANOUT: 'redis' });
     b = await createTestApp(shared());
     for (const who of ['admin.jianzhou', 'teacher.jianzhou', 'teacher.dongcheng']) {
-      tokens[who] = await a.login(who);
-      const me = (await a.http().get('/api/v1/me').set(as(who)).expect(200)).body;
-      ids[who] = me.id;
-      orgs[who] = me.organization.id;
+      ({ token: tokens[who], id: ids[who], organizationId: orgs[who] } = await a.signIn(who));
     }
   });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));

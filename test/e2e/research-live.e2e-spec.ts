@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { LiveChatMessage } from '@app/domain/research/live/chat/live-chat-message.entity';
-import { createTestApp, TestApp } from '../utils/create-app';
+import { createTeacherElsewhere, createTestApp, TestApp } from '../utils/create-app';
 import { LiveTestClient, liveRefusal, sleep } from '../utils/live-client';
 
 /** LIVE_FANOUT=redis in the environment runs the api on the redis adapter (the real-services pass). */
@@ -56,24 +56,10 @@ describe('research live room (/live): join, presence, chat, reconnection, host c
     t = await createTestApp(fanoutEnv());
     chatRows = () => t.app.get(DataSource).getRepository(LiveChatMessage);
     for (const who of ['city.admin', 'admin.jianzhou', 'teacher.jianzhou', 'teacher.dongcheng']) {
-      tokens[who] = await t.login(who);
-      const me = (await t.http().get('/api/v1/me').set(as(who)).expect(200)).body;
-      ids[who] = me.id;
-      orgs[who] = me.organization.id;
-      schoolNames[who] = me.organization.name;
+      ({ token: tokens[who], id: ids[who], organizationId: orgs[who], organizationName: schoolNames[who] } = await t.signIn(who));
     }
-    // A teacher of a school that is not invited (created by the city, as a real account would be).
-    const schools = (await t.http().get('/api/v1/organizations').query({ kind: 'school', limit: 100 }).set(as('city.admin')).expect(200)).body.items;
-    const other = schools.find((o: any) => o.id !== orgs['admin.jianzhou'] && o.id !== orgs['teacher.dongcheng']);
-    const username = `spec.live.${unique()}`;
-    const created = await t
-      .http()
-      .post('/api/v1/users')
-      .set(as('city.admin'))
-      .send({ username, password: 'Spec2026pass', name: '外校教师', role: 'teacher', organizationId: other.id })
-      .expect(201);
-    ids.outsider = created.body.id;
-    tokens.outsider = await t.login(username, 'Spec2026pass');
+    // A teacher of a school that is not invited.
+    ({ token: tokens.outsider, id: ids.outsider } = await createTeacherElsewhere(t, tokens['city.admin'], [orgs['admin.jianzhou'], orgs['teacher.dongcheng']], '外校教师'));
   });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));
   afterAll(() => t?.close());

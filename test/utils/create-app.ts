@@ -15,7 +15,16 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   /** Signs in and returns the access token. */
   login: (username: string, password?: string) => Promise<string>;
+  /** Signs in and reads `/me`: the token to act as the account and what answers show of it. */
+  signIn: (username: string, password?: string) => Promise<SignedIn>;
   close: () => Promise<void>;
+}
+
+export interface SignedIn {
+  token: string;
+  id: string;
+  organizationId: string;
+  organizationName: string;
 }
 
 /**
@@ -36,16 +45,42 @@ export async function createTestApp(overrides: Record<string, string> = {}, opti
   // Signed URLs of the local storage driver must point at this instance.
   config.PUBLIC_URL = url;
   const http = () => request(app.getHttpServer());
+  const login = async (username: string, password = config.DEMO_PASSWORD) => {
+    const res = await http().post('/api/v1/auth/login').send({ username, password });
+    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.accessToken as string;
+  };
   return {
     app,
     config,
     url,
     http,
-    login: async (username, password = config.DEMO_PASSWORD) => {
-      const res = await http().post('/api/v1/auth/login').send({ username, password });
-      if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.accessToken as string;
+    login,
+    signIn: async (username, password) => {
+      const token = await login(username, password);
+      const me = await http().get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+      if (me.status !== 200) throw new Error(`/me of ${username} failed: ${me.status} ${JSON.stringify(me.body)}`);
+      return { token, id: me.body.id, organizationId: me.body.organization.id, organizationName: me.body.organization.name };
     },
     close: () => app.close(),
   };
+}
+
+/**
+ * A teacher account at a school other than `excludedOrganizationIds` (one that was not invited, say), created by
+ * the city coordinator as a real account would be, and signed in.
+ */
+export async function createTeacherElsewhere(t: TestApp, cityAdminToken: string, excludedOrganizationIds: string[], name: string): Promise<SignedIn> {
+  const schools = (await t.http().get('/api/v1/organizations').query({ kind: 'school', limit: 100 }).set('Authorization', `Bearer ${cityAdminToken}`).expect(200)).body
+    .items as { id: string }[];
+  const other = schools.find((o) => !excludedOrganizationIds.includes(o.id));
+  if (!other) throw new Error('no school outside the excluded ones');
+  const username = `spec.teacher.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  await t
+    .http()
+    .post('/api/v1/users')
+    .set('Authorization', `Bearer ${cityAdminToken}`)
+    .send({ username, password: 'Spec2026pass', name, role: 'teacher', organizationId: other.id })
+    .expect(201);
+  return t.signIn(username, 'Spec2026pass');
 }
