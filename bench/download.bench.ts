@@ -1,7 +1,11 @@
 /**
  * Transfer benchmark of the resource library (issue 4, item 12a): download and upload, in one run.
  *
- *   npx ts-node -r tsconfig-paths/register --transpile-only bench/download.bench.ts
+ *   node -r ./bench/ts-hook.js -r tsconfig-paths/register bench/download.bench.ts
+ *
+ * (Not ts-node: it loads node's `domain` module, which hooks every EventEmitter and promise; a stream pays that on
+ * every chunk, and the api under ts-node moved bytes at half the speed of the same code compiled. The api child
+ * is loaded with the same hook.)
  *
  * Compares, in one run and on the configured drivers (STORAGE_DRIVER etc., as the api reads them):
  *   baseline  GET of a presigned URL straight from the object store (no api involved on S3; on the local
@@ -21,15 +25,17 @@
  * with MB/s (median), the ratio to the multipart baseline and the api's RSS growth during the transfer (and with
  * processing, which reads the object back to verify its SHA-256).
  *
- * Environment: BENCH_SIZE_MB (default 1024), BENCH_RUNS (default 3), plus the api's own variables. The object is
+ * Environment: BENCH_SIZE_MB (default 1024), BENCH_RUNS (default 3), BENCH_STORE_PROCESSES (the store's process names,
+ * for its CPU time), BENCH_API_NODE_ARGS (node flags for the api child, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` or `--trace-gc`), plus the api's own variables. The object is
  * uploaded once through the resumable upload (parts PUT straight to the store) and verified by the processing job;
  * every download path is checked once (SHA-256 of the downloaded bytes) before the timed runs; the api's uploads are
  * verified by its processing (declared SHA-256), the store's by size. Objects the run created are removed at the end
  * (keys present before it are left alone).
  */
-import { fork, ChildProcess } from 'node:child_process';
+import { execFileSync, fork, ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -38,6 +44,30 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 
 const MiB = 1024 * 1024;
+
+/**
+ * Names of the object store's processes on this machine (e.g. `radosgw,ceph-osd`), whose CPU time the download
+ * table reports beside the api's and the client's: on a machine where store, api and client share the cores, the
+ * sum of the three per GiB is what bounds each path's MB/s.
+ */
+const STORE_PROCESSES = (process.env.BENCH_STORE_PROCESSES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+
+/** utime + stime (ms) of every process named in STORE_PROCESSES, from /proc. */
+function storeCpuMs(): number {
+  if (!STORE_PROCESSES.length) return 0;
+  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  let ticks = 0;
+  for (const name of STORE_PROCESSES) {
+    const pids = execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const pid of pids) {
+      // The fields after the command name (which may hold spaces) start at the last ')'; utime and stime are 14 and 15.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+  }
+  return (ticks / ticksPerSecond) * 1000;
+}
 
 // ---------------------------------------------------------------- the api, in its own process
 
@@ -55,7 +85,7 @@ type ToServer = { type: 'mode'; mode: 'redirect' | 'stream' } | { type: 'rss-res
 type FromServer =
   | { type: 'ready'; url: string; proxyUrl: string; driver: string; db: string; baselineRss: number }
   | { type: 'mode-set' }
-  | { type: 'rss'; peak: number; now: number }
+  | { type: 'rss'; peak: number; now: number; cpuMs: number }
   | { type: 'store-result'; error?: string; url?: string; uploadId?: string; urls?: string[]; size?: number; deleted?: number };
 
 async function serve(): Promise<void> {
@@ -82,6 +112,11 @@ async function serve(): Promise<void> {
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}/`;
   let peak = process.memoryUsage().rss;
+  let cpuStart = process.cpuUsage();
+  const cpuMs = () => {
+    const used = process.cpuUsage(cpuStart);
+    return (used.user + used.system) / 1000;
+  };
   setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50).unref();
   const send = (m: FromServer) => process.send!(m);
   const preexisting = new Set<string>();
@@ -90,11 +125,15 @@ async function serve(): Promise<void> {
       app.get(AppConfig).RESOURCE_DOWNLOAD_MODE = m.mode;
       send({ type: 'mode-set' });
     } else if (m.type === 'rss-reset') {
-      global.gc?.();
+      // No forced collection here (an earlier version ran the api with --expose-gc and called gc() before each
+      // path): after V8's forced full collection, the next large transfer ran a mark-compact every ~0.1 s on the
+      // external-memory heuristics, ~3.5 s of GC-thread CPU per GiB and +55 MB of RSS that the api never shows
+      // without it. The growth is measured from the RSS of the moment instead.
       peak = process.memoryUsage().rss;
-      send({ type: 'rss', peak, now: peak });
+      cpuStart = process.cpuUsage();
+      send({ type: 'rss', peak, now: peak, cpuMs: 0 });
     } else if (m.type === 'rss-read') {
-      send({ type: 'rss', peak, now: process.memoryUsage().rss });
+      send({ type: 'rss', peak, now: process.memoryUsage().rss, cpuMs: cpuMs() });
     } else if (m.type === 'store') {
       const storage = app.get(ObjectStorage);
       try {
@@ -216,7 +255,7 @@ async function main(): Promise<void> {
     RESOURCE_URL_TTL_SECONDS: '3600',
     RESOURCE_PART_BYTES: String(partSizeFor(size)),
   };
-  const child = fork(__filename, ['--serve'], { env, execArgv: ['--expose-gc', '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'] });
+  const child = fork(__filename, ['--serve'], { env, execArgv: [...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean), '-r', join(__dirname, 'ts-hook.js'), '-r', 'tsconfig-paths/register'] });
   const server = new Server(child);
   // A child that dies on start-up (e.g. the object store does not answer) must not leave the temp folder behind.
   const ready = (await Promise.race([
@@ -360,15 +399,26 @@ async function main(): Promise<void> {
     const times: Record<string, number[]> = { baseline: [], redirect: [], stream: [], bareProxy: [] };
     const rss: Record<string, number> = {};
     const growth: Record<string, number> = {};
+    // CPU seconds per GiB moved, per process: where the cycles of each path go (see storeCpuMs).
+    const cpu: Record<string, { api: number[]; client: number[]; store: number[] }> = {};
     const base = (await server.request({ type: 'rss-reset' })) as Extract<FromServer, { type: 'rss' }>;
     // Interleaved so drift (page cache, radosgw gc) hits every path alike.
     for (let r = 0; r < runs; r++) {
       for (const name of Object.keys(paths) as (keyof typeof paths)[]) {
         const before = (await server.request({ type: 'rss-reset' })) as Extract<FromServer, { type: 'rss' }>;
+        const clientCpu = process.cpuUsage();
+        const storeCpu = storeCpuMs();
         times[name].push(await paths[name]());
+        const clientUsed = process.cpuUsage(clientCpu);
+        const storeUsed = storeCpuMs() - storeCpu;
         const after = (await server.request({ type: 'rss-read' })) as Extract<FromServer, { type: 'rss' }>;
         rss[name] = Math.max(rss[name] ?? 0, after.peak);
         growth[name] = Math.max(growth[name] ?? 0, after.peak - before.now);
+        const perGiB = (ms: number) => ms / 1000 / (size / (1024 * MiB));
+        cpu[name] ??= { api: [], client: [], store: [] };
+        cpu[name].api.push(perGiB(after.cpuMs));
+        cpu[name].client.push(perGiB((clientUsed.user + clientUsed.system) / 1000));
+        cpu[name].store.push(perGiB(storeUsed));
       }
     }
     // ---- upload side: the same file, straight to the store against through the api
@@ -470,10 +520,12 @@ async function main(): Promise<void> {
       '',
       'download',
       '',
-      'path        MB/s     ratio   api peak RSS (largest growth during one download)',
+      `path        MB/s     ratio   api peak RSS (largest growth during one download)   CPU s per GiB: api / client / store${STORE_PROCESSES.length ? ` (${STORE_PROCESSES.join(', ')})` : ' (BENCH_STORE_PROCESSES unset)'}`,
       ...(['baseline', 'redirect', 'stream', 'bareProxy'] as const).map((name) => {
         const m = mbps(median(times[name]));
-        return `${name.padEnd(10)} ${m.toFixed(1).padStart(7)}   ${(m / baseMbps).toFixed(2).padStart(5)}   ${mb(rss[name])} (+${mb(growth[name])})`;
+        const c = cpu[name];
+        const cpuText = `${median(c.api).toFixed(2)} / ${median(c.client).toFixed(2)} / ${STORE_PROCESSES.length ? median(c.store).toFixed(2) : '—'}`;
+        return `${name.padEnd(10)} ${m.toFixed(1).padStart(7)}   ${(m / baseMbps).toFixed(2).padStart(5)}   ${`${mb(rss[name])} (+${mb(growth[name])})`.padEnd(52)}${cpuText}`;
       }),
       '',
       `upload benchmark: same object from a file on disk, ${runs} timed run(s) per path (median); ratio against the multipart baseline`,

@@ -135,7 +135,8 @@ class Child<In, Out> {
   }
 }
 
-const TS = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+// Not ts-node (it loads node's `domain` module, a hook on every EventEmitter and promise): see ts-hook.js.
+const TS = ['-r', join(__dirname, 'ts-hook.js'), '-r', 'tsconfig-paths/register'];
 
 async function startBare(): Promise<{ url: string; child: ChildProcess }> {
   const child = fork(join(__dirname, 'live-bare-server.ts'), [], { execArgv: TS, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
