@@ -273,6 +273,31 @@ describe('web console (browser)', () => {
     expect(after.total).toBe(0);
   });
 
+  it('imports plan measures from a spreadsheet: every bad row listed and nothing written, then the corrected file adds them', async () => {
+    const before = (await get('county.jiange', `plans/${ids.plan}`).expect(200)).body.measures.length as number;
+    const { context, page } = await newPage();
+    await signIn(page, 'county.jiange');
+    await page.goto(`${t.url}/plans/${ids.plan}`);
+    const card = page.locator('.ant-card', { hasText: '从表格导入措施' });
+    const header = '措施名称,责任单位,完成时限\n';
+    const bad = `${header}组建数学学科教研共同体${kw},剑州中学,2027-03-31\n,剑州中学,2027-03-31\n开展校际听评课${kw},剑州中学,不是日期\n`;
+    await card.locator('input[type=file]').setInputFiles({ name: '措施导入.csv', mimeType: 'text/csv', buffer: Buffer.from(bad, 'utf8') });
+    await card.locator('.ant-alert-error').waitFor();
+    const rows = card.locator('.ant-table-row');
+    await rows.nth(1).waitFor();
+    expect(await rows.count()).toBe(2);
+    expect((await rows.allInnerTexts()).map((r) => r.trim().split(/\s/)[0])).toEqual(['3', '4']);
+    await shot(page, '14b-measure-import-report');
+    expect((await get('county.jiange', `plans/${ids.plan}`).expect(200)).body.measures).toHaveLength(before);
+
+    const good = `${header}组建数学学科教研共同体${kw},剑州中学,2027-03-31\n开展校际听评课${kw},剑州中学,2027-05-31\n`;
+    await card.locator('input[type=file]').setInputFiles({ name: '措施导入.csv', mimeType: 'text/csv', buffer: Buffer.from(good, 'utf8') });
+    await card.getByText('导入成功：新增 2 项措施').waitFor();
+    await page.getByText(`开展校际听评课${kw}`).first().waitFor();
+    expect((await get('county.jiange', `plans/${ids.plan}`).expect(200)).body.measures).toHaveLength(before + 2);
+    await context.close();
+  });
+
   it("downloads a county coordinator's supervision report on a phone-sized screen", async () => {
     const { context, page } = await newPage(PHONE);
     await signIn(page, 'county.jiange');

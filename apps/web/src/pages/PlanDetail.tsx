@@ -8,6 +8,7 @@ import { useAction, useLoad } from '../hooks';
 import { MEASURE_STATUS, MEASURE_STATUS_COLOR, REVIEW_STATE, formatBytes, shanghai } from '../labels';
 import { PLAN_STATUS, type PlanView } from './Plans';
 import { ActionLink } from '../components/ActionLink';
+import SpreadsheetImport from '../components/SpreadsheetImport';
 
 interface Evidence { id: string; filename: string; size: number; downloadPath: string }
 interface Measure {
@@ -206,6 +207,20 @@ export default function PlanDetail() {
               添加
             </Button>
           </Form>
+        </Card>
+      )}
+      {p.permissions.edit && (
+        <Card size="small" title="从表格导入措施（.xlsx / .csv）">
+          <Typography.Paragraph type="secondary">
+            按模板每行填写一项措施（措施名称、责任单位、完成时限等）；整表校验通过后一次写入，有错误时不写入任何一行。
+          </Typography.Paragraph>
+          <SpreadsheetImport<{ created: number }>
+            accept=".xlsx,.csv"
+            uploadPath={`plans/${id}/measures/import`}
+            templates={[{ label: '下载措施模板', path: '/api/v1/measures/import/template', filename: '一校一策措施导入模板.xlsx' }]}
+            success={(r) => `导入成功：新增 ${r.created} 项措施`}
+            onImported={plan.reload}
+          />
         </Card>
       )}
       <MeasureDrawer id={open} onClose={() => setOpen(null)} onChanged={plan.reload} />
