@@ -5,6 +5,7 @@
  * ones in a handful).
  */
 import { randomUUID } from 'node:crypto';
+import type { ResourceGrade, ResourceSubject, ResourceType } from '../libs/domain/src/resources/resource.entity';
 
 /** mulberry32: a small seeded PRNG, so every run generates the same rows. */
 export function rng(seed: number): () => number {
@@ -89,9 +90,9 @@ export interface ResourceRow {
   id: string;
   title: string;
   description: string;
-  type: string;
-  subject: string;
-  grade: string;
+  type: ResourceType;
+  subject: ResourceSubject;
+  grade: ResourceGrade;
   edition: string;
   chapter: string;
   tags: string[];
@@ -141,9 +142,10 @@ export function generateResources(count: number, schools: FixtureOrg[], uploader
       id: randomUUID(),
       title: title.slice(0, 200),
       description,
-      type,
-      subject,
-      grade,
+      // The fixtures draw from the same lists as the entity's types.
+      type: type as ResourceType,
+      subject: subject as ResourceSubject,
+      grade: grade as ResourceGrade,
       edition,
       chapter: `第${1 + Math.floor(r() * 8)}章 ${topic}`.slice(0, 100),
       tags,

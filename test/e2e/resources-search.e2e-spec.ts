@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from '../utils/create-app';
+import { ResourceSearchService } from '@app/domain';
 
 const RESOURCES = '/api/v1/resources';
 
@@ -167,6 +168,27 @@ describe('resource search', () => {
     await t.http().delete(`${RESOURCES}/${id}`).set(as('teacher.jianzhou')).expect(204);
     expect(ids(await search('teacher.jianzhou', { q: nk }))).toEqual([]);
     expect(await docRows()).toBe(0);
+  });
+
+  it('keeps its copy of subject, grade and type in step with edits; a lagging copy can hide an item, never show a wrong one', async () => {
+    const fk = rareKeyword();
+    const id = await publish({ title: `学科调整${fk}`, subject: '数学', grade: '高一', type: 'courseware' }, 'school');
+    expect(ids(await search('teacher.jianzhou', { q: fk, subject: '数学', grade: '高一', type: 'courseware' }))).toEqual([id]);
+    await t.http().patch(`${RESOURCES}/${id}`).set(as('teacher.jianzhou')).send({ subject: '物理', grade: '高二', type: 'lesson_plan' }).expect(200);
+    expect(ids(await search('teacher.jianzhou', { q: fk, subject: '数学' }))).toEqual([]);
+    expect(ids(await search('teacher.jianzhou', { q: fk, subject: '物理', grade: '高二', type: 'lesson_plan' }))).toEqual([id]);
+    const ds = t.app.get(DataSource);
+    const copy = async () => (await ds.query('SELECT subject, grade, type FROM resource_search_docs WHERE resourceId = ?', [id]))[0];
+    expect(await copy()).toEqual({ subject: '物理', grade: '高二', type: 'lesson_plan' });
+
+    // A copy written around the entity events lags: the resource's own column still decides what is shown.
+    await ds.query("UPDATE resource_search_docs SET subject = '化学' WHERE resourceId = ?", [id]);
+    expect(ids(await search('teacher.jianzhou', { q: fk, subject: '化学' }))).toEqual([]);
+    expect(ids(await search('teacher.jianzhou', { q: fk, subject: '物理' }))).toEqual([]);
+    // The reconcile job puts it right without rewriting the terms.
+    await t.app.get(ResourceSearchService).reconcile();
+    expect(await copy()).toEqual({ subject: '物理', grade: '高二', type: 'lesson_plan' });
+    expect(ids(await search('teacher.jianzhou', { q: fk, subject: '物理' }))).toEqual([id]);
   });
 
   it('repairs a damaged index with the reconcile job (city coordinators only)', async () => {

@@ -23,4 +23,19 @@ export class ResourceSearchDoc {
   /** SHA-1 (hex) of the indexed title, description and tags; see searchFingerprint. */
   @Column({ type: 'varchar', length: 40 })
   fingerprint: string;
+
+  /**
+   * The resource's filter values, copied here so a keyword walk over term rows can drop the rows of other subjects,
+   * grades or types at this small, cached table instead of reading each resource row (a filtered search walked
+   * ~1,800 term rows with a resource lookup each: 12-15 ms at 100,000 resources). The resource's own columns stay
+   * the authority: the search checks both, so a copy that lags can hide a row but never show a wrong one.
+   */
+  @Column({ type: 'varchar', length: 10, default: '' })
+  subject: string;
+
+  @Column({ type: 'varchar', length: 4, default: '' })
+  grade: string;
+
+  @Column({ type: 'varchar', length: 20, default: '' })
+  type: string;
 }

@@ -6,9 +6,21 @@ import { ResourceSearchDoc } from './resource-search-doc.entity';
 import { ResourceSearchTerm } from './resource-search-term.entity';
 import { documentTerms } from './search-terms';
 
-/** The fields of a resource that search reads; a change to any of them re-indexes the resource. */
+/** The fields of a resource whose text search reads; a change to any of them re-indexes the resource. */
 export const SEARCHED_FIELDS = ['title', 'description', 'chapter', 'tags'] as const;
-export type SearchableResource = Pick<Resource, 'id' | 'createdAt' | (typeof SEARCHED_FIELDS)[number]>;
+/** The filter values the index keeps a copy of (ResourceSearchDoc); a change to one updates the copy. */
+export const FACET_FIELDS = ['subject', 'grade', 'type'] as const;
+/** Every field whose change the index must follow. */
+export const INDEXED_FIELDS: readonly string[] = [...SEARCHED_FIELDS, ...FACET_FIELDS];
+export type SearchableResource = Pick<Resource, 'id' | 'createdAt' | (typeof SEARCHED_FIELDS)[number] | (typeof FACET_FIELDS)[number]>;
+
+function facetsOf(r: SearchableResource): Pick<ResourceSearchDoc, (typeof FACET_FIELDS)[number]> {
+  return { subject: r.subject, grade: r.grade, type: r.type };
+}
+
+function facetsDiffer(doc: ResourceSearchDoc, r: SearchableResource): boolean {
+  return FACET_FIELDS.some((f) => doc[f] !== r[f]);
+}
 
 /** Title, description, chapter and each tag as separate texts (bigrams never join two of them). */
 export function searchTexts(r: Pick<SearchableResource, (typeof SEARCHED_FIELDS)[number]>): string[] {
@@ -40,18 +52,22 @@ export class ResourceSearchIndexer {
     }
     const stale: { doc: ResourceSearchDoc; resource: SearchableResource; fingerprint: string }[] = [];
     const fresh: { resource: SearchableResource; fingerprint: string }[] = [];
+    const refiled: { doc: ResourceSearchDoc; resource: SearchableResource }[] = [];
     for (const resource of resources) {
       const fingerprint = searchFingerprint(resource);
       const doc = existing.get(resource.id);
       if (!doc) fresh.push({ resource, fingerprint });
       else if (options.force || doc.fingerprint !== fingerprint) stale.push({ doc, resource, fingerprint });
+      else if (facetsDiffer(doc, resource)) refiled.push({ doc, resource });
     }
-    if (!stale.length && !fresh.length) return 0;
+    // Only a filter value changed: the terms stay, the copy is updated.
+    for (const { doc, resource } of refiled) await manager.update(ResourceSearchDoc, { docId: doc.docId }, facetsOf(resource));
+    if (!stale.length && !fresh.length) return refiled.length;
 
     const toWrite: { docId: number; resource: SearchableResource }[] = [];
     for (const { doc, resource, fingerprint } of stale) {
       await manager.delete(ResourceSearchTerm, { docId: doc.docId });
-      await manager.update(ResourceSearchDoc, { docId: doc.docId }, { fingerprint });
+      await manager.update(ResourceSearchDoc, { docId: doc.docId }, { fingerprint, ...facetsOf(resource) });
       toWrite.push({ docId: doc.docId, resource });
     }
     for (let i = 0; i < fresh.length; i += IDS_PER_QUERY) {
@@ -60,7 +76,7 @@ export class ResourceSearchIndexer {
         .createQueryBuilder()
         .insert()
         .into(ResourceSearchDoc)
-        .values(chunk.map(({ resource, fingerprint }) => ({ resourceId: resource.id, fingerprint })))
+        .values(chunk.map(({ resource, fingerprint }) => ({ resourceId: resource.id, fingerprint, ...facetsOf(resource) })))
         .updateEntity(false)
         .execute();
       const docs = await manager.find(ResourceSearchDoc, { where: { resourceId: In(chunk.map((c) => c.resource.id)) }, select: { docId: true, resourceId: true } });
@@ -68,7 +84,7 @@ export class ResourceSearchIndexer {
       for (const { resource } of chunk) toWrite.push({ docId: docIds.get(resource.id)!, resource });
     }
     await this.insertTerms(manager, toWrite);
-    return toWrite.length;
+    return toWrite.length + refiled.length;
   }
 
   private async insertTerms(manager: EntityManager, docs: { docId: number; resource: SearchableResource }[]): Promise<void> {

@@ -6,6 +6,7 @@ import type { ResourceVisibilityFilter } from '../resource-rules';
 import { SearchCursor, SearchSort } from './search-cursor';
 import { prefixUpperBound, QueryToken } from './search-terms';
 import { SUMMARY_COLUMNS, SUMMARY_JOINS, SummaryRow, toDate } from './resource-summaries';
+import { FACET_FIELDS } from './resource-search.indexer';
 
 export interface SearchCriteria {
   /** ResourceAccessService.visibleResourceFilter over alias `r`. */
@@ -181,6 +182,10 @@ export class ResourceSearchRepository {
         params.s_after_id = c.after.id;
       }
     }
+
+    // Every plan with a keyword joins the doc row before the resource row: its copy of the filter values drops the
+    // other subjects, grades and types there (the resource's own columns are still checked above).
+    if (matches.length) for (const key of FACET_FIELDS) if (c[key] !== undefined) where.push(`sd.${key} = :s_${key}`);
 
     const limit = Math.max(1, Math.min(1000, Math.floor(c.limit)));
     const sql = `SELECT ${select} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limit}`;

@@ -95,7 +95,7 @@ export class ResourceSearchService implements OnApplicationBootstrap {
     for (;;) {
       const batch = await repo.find({
         where: afterId ? { id: MoreThan(afterId) } : {},
-        select: { id: true, title: true, description: true, chapter: true, tags: true, createdAt: true },
+        select: { id: true, title: true, description: true, chapter: true, tags: true, createdAt: true, subject: true, grade: true, type: true },
         order: { id: 'ASC' },
         take: RECONCILE_BATCH,
       });

@@ -2,12 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntitySubscriberInterface, InsertEvent, UpdateEvent } from 'typeorm';
 import { Resource } from '../resource.entity';
-import { ResourceSearchIndexer, SEARCHED_FIELDS, SearchableResource } from './resource-search.indexer';
+import { INDEXED_FIELDS, ResourceSearchIndexer, SearchableResource } from './resource-search.indexer';
 
 /**
  * Keeps the search index in step with resources without the library core calling search: a TypeORM subscriber on
  * Resource re-indexes a resource in the same transaction that creates it or changes its title, description,
- * chapter or tags through `save()` (which is how ResourcesService writes them). Deleting a resource removes its
+ * chapter, tags (or subject, grade, type: the filter copy) through `save()` (which is how ResourcesService writes them). Deleting a resource removes its
  * index rows by foreign key. A write that bypasses entity events with text changes (a query-builder update, raw
  * SQL) is logged here and caught by the daily reconcile job (ResourceSearchService.reconcile).
  */
@@ -40,12 +40,12 @@ export class ResourceSearchSubscriber implements EntitySubscriberInterface<Resou
     if (!changed) return;
     if (!changed.id) {
       // A query-builder update: TypeORM passes only the values set, without the row's id.
-      if (SEARCHED_FIELDS.some((f) => f in changed)) {
+      if (INDEXED_FIELDS.some((f) => f in changed)) {
         this.logger.warn('resource text changed by a bulk update; the reconcile job will re-index it');
       }
       return;
     }
-    if (!event.updatedColumns.some((c) => (SEARCHED_FIELDS as readonly string[]).includes(c.propertyName))) return;
+    if (!event.updatedColumns.some((c) => INDEXED_FIELDS.includes(c.propertyName))) return;
     // save() of a partial object: fill what it lacks from the row as loaded before the update.
     const full = { ...(event.databaseEntity ?? {}), ...changed } as SearchableResource;
     await this.indexer.index(event.manager, [full]);
