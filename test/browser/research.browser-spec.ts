@@ -184,6 +184,28 @@ describe('research pages and the live room (browser)', () => {
     await context.close();
   });
 
+  it('shares a library resource with the room from the picker; the other school sees it at once and opens it', async () => {
+    const a = await newPage();
+    const b = await newPage();
+    await signIn(a.page, 'teacher.jianzhou');
+    await signIn(b.page, 'teacher.dongcheng');
+    await a.page.goto(`${t.url}/research/${ids.live}/live`);
+    await b.page.goto(`${t.url}/research/${ids.live}/live`);
+    for (const { page } of [a, b]) await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
+    const title = '高二物理 电磁感应 导学案';
+    await a.page.getByLabel('选择要共享的资源').fill('电磁感应');
+    await a.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: title }).first().click();
+    await a.page.getByRole('button', { name: /^共\s*享$/ }).click();
+    await b.page.getByTestId('shares').getByText(title).waitFor();
+    await a.page.getByTestId('shares').getByText(title).waitFor();
+    await shot(b.page, '26b-live-room-shared-resource');
+    await b.page.getByTestId('shares').getByRole('link', { name: title }).click();
+    await b.page.waitForURL(/\/library\/[0-9a-f-]{36}$/);
+    await b.page.getByText(title).first().waitFor();
+    await a.context.close();
+    await b.context.close();
+  });
+
   it('puts two schools in one live room: presence, chat both ways, a raised hand, minutes, a forced disconnect and a clean rejoin', async () => {
     const a = await newPage(); // teacher.jianzhou: created the session, so moderates it
     const b = await newPage(); // teacher.dongcheng: invited school

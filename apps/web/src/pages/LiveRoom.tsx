@@ -1,8 +1,10 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Alert, App, Badge, Button, Card, Checkbox, Col, Empty, Input, InputNumber, List, Progress, Row, Space, Steps, Tag, Typography } from 'antd';
+import { Alert, App, Badge, Button, Card, Checkbox, Col, Empty, Input, InputNumber, List, Progress, Row, Select, Space, Steps, Tag, Typography } from 'antd';
 import type * as Y from 'yjs';
+import { api } from '../api';
 import { useAuth } from '../auth';
+import { useDebounced } from '../hooks';
 import { ROLE_LABELS, RESOURCE_TYPES, shanghai } from '../labels';
 import { applyTextEdit, useLiveRoom, type LiveRoom as Room, type PollState } from '../research/live-room';
 import { shanghaiTime } from '../research/types';
@@ -371,6 +373,74 @@ function Rubric({ room }: { room: Room }) {
   );
 }
 
+/**
+ * Resources shown to the whole room: anyone in the room shares one they may see (the api checks; the others open it
+ * through the library, where their own access is checked again). The picker searches the library as you type.
+ */
+function Shares({ room }: { room: Room }) {
+  const { state } = room;
+  const run = useRun(room);
+  const [q, setQ] = useState('');
+  const query = useDebounced(q);
+  const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
+  const [picked, setPicked] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let live = true;
+    api<{ items: { id: string; title: string }[] }>('resources', { query: { q: query || undefined, limit: 10 } })
+      .then((page) => live && setOptions(page.items.map((r) => ({ value: r.id, label: r.title }))))
+      .catch(() => live && setOptions([]));
+    return () => {
+      live = false;
+    };
+  }, [query]);
+  const share = async () => {
+    if (!picked) return;
+    setBusy(true);
+    const ok = await run('resource:share', { sessionId: room.sessionId, resourceId: picked }, '已共享给全体参会者');
+    setBusy(false);
+    if (ok) setPicked(undefined);
+  };
+  return (
+    <Card size="small" title="共享资源">
+      {state.connection === 'connected' && (
+        <Space.Compact style={{ width: '100%', marginBottom: state.shares.length ? 8 : 0 }}>
+          <Select
+            aria-label="选择要共享的资源"
+            showSearch
+            filterOption={false}
+            placeholder="搜索资源库"
+            value={picked}
+            options={options}
+            onSearch={setQ}
+            onChange={setPicked}
+            style={{ flex: 1, minWidth: 0 }}
+            notFoundContent="没有可共享的资源"
+          />
+          <Button type="primary" disabled={!picked} loading={busy} onClick={share}>
+            共享
+          </Button>
+        </Space.Compact>
+      )}
+      {state.shares.length > 0 && (
+        <List
+          size="small"
+          data-testid="shares"
+          dataSource={state.shares}
+          renderItem={(s) => (
+            <List.Item>
+              <Link to={`/library/${s.resource.id}`}>{s.resource.title}</Link> <Tag>{RESOURCE_TYPES[s.resource.type] ?? s.resource.type}</Tag>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {s.sharedBy.name} · {shanghai(s.sharedAt)}
+              </Typography.Text>
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  );
+}
+
 export default function LiveRoomPage() {
   const { id = '' } = useParams();
   const { user } = useAuth();
@@ -471,22 +541,7 @@ export default function LiveRoomPage() {
             <Hands room={room} me={user?.id} />
             <Polls room={room} />
             <Rubric room={room} />
-            {state.shares.length > 0 && (
-              <Card size="small" title="共享资源">
-                <List
-                  size="small"
-                  dataSource={state.shares}
-                  renderItem={(s) => (
-                    <List.Item>
-                      <Link to={`/library/${s.resource.id}`}>{s.resource.title}</Link> <Tag>{RESOURCE_TYPES[s.resource.type] ?? s.resource.type}</Tag>
-                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {s.sharedBy.name} · {shanghai(s.sharedAt)}
-                      </Typography.Text>
-                    </List.Item>
-                  )}
-                />
-              </Card>
-            )}
+            <Shares room={room} />
           </Space>
         </Col>
       </Row>
