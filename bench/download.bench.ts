@@ -52,10 +52,11 @@ const MiB = 1024 * 1024;
  */
 const STORE_PROCESSES = (process.env.BENCH_STORE_PROCESSES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
 
+let ticksPerSecond: number | undefined;
+
 /** utime + stime (ms) of every process named in STORE_PROCESSES, from /proc. */
 function storeCpuMs(): number {
   if (!STORE_PROCESSES.length) return 0;
-  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   let ticks = 0;
   for (const name of STORE_PROCESSES) {
     const pids = execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -66,6 +67,7 @@ function storeCpuMs(): number {
       ticks += Number(fields[11]) + Number(fields[12]);
     }
   }
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   return (ticks / ticksPerSecond) * 1000;
 }
 

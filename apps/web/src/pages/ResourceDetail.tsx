@@ -6,28 +6,13 @@ import { useAction, useLoad } from '../hooks';
 import { RESOURCE_STATUS, RESOURCE_TYPES, VISIBILITY, formatBytes, shanghai } from '../labels';
 import { canPush, useAuth } from '../auth';
 import PushDialog from '../components/PushDialog';
+import type { ResourceSummary } from '../components/ResourceList';
 
-interface Resource {
-  id: string;
-  title: string;
-  description: string;
-  type: string;
-  subject: string;
-  grade: string;
-  edition: string | null;
-  chapter: string | null;
-  tags: string[];
+/** The detail view: the list view's fields (less the favourite flag) plus what only the detail carries. */
+interface Resource extends Omit<ResourceSummary, 'favourited'> {
   visibility: string;
-  organizationName: string | null;
-  uploaderName: string | null;
-  status: string;
   rejectReason: string | null;
-  downloadCount: number;
-  filename: string | null;
-  size: number | null;
   contentType: string | null;
-  publishedAt: string | null;
-  createdAt: string;
   permissions: { manage: boolean; review: boolean };
 }
 
