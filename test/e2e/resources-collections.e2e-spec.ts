@@ -202,6 +202,9 @@ describe('resource collections and favourites', () => {
     expect(hits.find((h) => h.id === res.city1)?.favourited).toBe(true);
     const jianzhouHits = (await get('teacher.jianzhou', RESOURCES).query({ q: '导数压轴', limit: 50 }).expect(200)).body.items as { id: string; favourited: boolean }[];
     expect(jianzhouHits.find((h) => h.id === res.city1)?.favourited).toBe(false);
+    // The detail says the same, per caller (the console shows 收藏 / 取消收藏 from it).
+    expect((await get('teacher.dongcheng', `${RESOURCES}/${res.city1}`).expect(200)).body.favourited).toBe(true);
+    expect((await get('teacher.jianzhou', `${RESOURCES}/${res.city1}`).expect(200)).body.favourited).toBe(false);
 
     await del('teacher.dongcheng', `${FAVOURITES}/${res.city1}`).expect(204);
     await del('teacher.dongcheng', `${FAVOURITES}/${res.city1}`).expect(204);
@@ -209,5 +212,6 @@ describe('resource collections and favourites', () => {
     const ids = after.body.items.map((f: { resource: { id: string } }) => f.resource.id);
     expect(ids).toContain(res.city2);
     expect(ids).not.toContain(res.city1);
+    expect((await get('teacher.dongcheng', `${RESOURCES}/${res.city1}`).expect(200)).body.favourited).toBe(false);
   });
 });

@@ -8,8 +8,8 @@ import { canPush, useAuth } from '../auth';
 import PushDialog from '../components/PushDialog';
 import type { ResourceSummary } from '../components/ResourceList';
 
-/** The detail view: the list view's fields (less the favourite flag) plus what only the detail carries. */
-interface Resource extends Omit<ResourceSummary, 'favourited'> {
+/** The detail view: the list view's fields plus what only the detail carries. */
+interface Resource extends ResourceSummary {
   visibility: string;
   rejectReason: string | null;
   contentType: string | null;
@@ -29,7 +29,6 @@ export default function ResourceDetail() {
   const { id } = useParams();
   const { user } = useAuth();
   const r = useLoad(() => api<Resource>(`resources/${id}`), [id]);
-  const fav = useLoad(() => api<{ items: { resource: { id: string } }[] }>('favourites', { query: { limit: 50 } }), [id]);
   const act = useAction();
   const [preview, setPreview] = useState<string | null>(null);
   // A preview that could not load says why (the API's message) instead of showing a placeholder forever.
@@ -56,9 +55,9 @@ export default function ResourceDetail() {
 
   if (r.loading && !d) return <Skeleton active />;
   if (!d) return <Empty description="未找到该资源" />;
-  const favourited = fav.data?.items.some((f) => f.resource.id === d.id) ?? false;
+  const favourited = d.favourited;
   const toggleFav = () =>
-    act.run(() => api(`favourites/${d.id}`, { method: favourited ? 'DELETE' : 'PUT' }), favourited ? '已取消收藏' : '已收藏').then(fav.reload);
+    act.run(() => api(`favourites/${d.id}`, { method: favourited ? 'DELETE' : 'PUT' }), favourited ? '已取消收藏' : '已收藏').then(r.reload);
   const review = (decision: 'approve' | 'reject') =>
     act.run(() => api(`resources/${d.id}/review`, { method: 'POST', json: { decision, reason: reason || undefined } }), decision === 'approve' ? '已通过，资源已发布' : '已退回').then(r.reload);
 

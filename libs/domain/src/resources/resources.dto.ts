@@ -237,6 +237,8 @@ export interface ResourceView {
   rejectReason: string | null;
   rejectCode: string | null;
   downloadCount: number;
+  /** Whether the caller has this item among their favourites (收藏), as the list view says. */
+  favourited: boolean;
   /** The current (latest verified) version's file: name, bytes, hex SHA-256, type. Null before the first upload is verified. */
   filename: string | null;
   size: number | null;

@@ -11,6 +11,7 @@ import { ResourceVersion } from './resource-version.entity';
 import { StoredObject } from './stored-object.entity';
 import { UploadSession } from './upload-session.entity';
 import { ResourceDownloadCount } from './resource-download-count.entity';
+import { Favourite } from './collections/favourite.entity';
 import { ResourceAccessService } from './resource-access.service';
 import { needsReview, supervisesResource } from './resource-rules';
 import { CreateResourceDto, ResourceView, ReviewResourceDto, UpdateResourceDto, VersionView } from './resources.dto';
@@ -214,10 +215,11 @@ export class ResourcesService {
   async view(actor: Principal, r: Resource): Promise<ResourceView> {
     const manage = this.access.canManage(actor, r);
     const ids = [r.currentVersionId, manage ? r.pendingVersionId : null].filter((x): x is string => !!x);
-    const [versions, org, uploader] = await Promise.all([
+    const [versions, org, uploader, favourited] = await Promise.all([
       ids.length ? this.versions.find({ where: { id: In(ids) } }) : Promise.resolve([]),
       this.organizations.findOne({ where: { id: r.organizationId }, select: { id: true, name: true } }),
       this.users.findOne({ where: { id: r.uploaderId }, select: { id: true, name: true } }),
+      this.dataSource.getRepository(Favourite).existsBy({ userId: actor.userId, resourceId: r.id }),
     ]);
     const current = versions.find((v) => v.id === r.currentVersionId) ?? null;
     const pending = manage ? (versions.find((v) => v.id === r.pendingVersionId) ?? null) : null;
@@ -242,6 +244,7 @@ export class ResourcesService {
       rejectReason: r.rejectReason,
       rejectCode: r.rejectCode,
       downloadCount: r.downloadCount,
+      favourited,
       filename: current?.filename ?? null,
       size: current?.size ?? null,
       sha256: current?.sha256 ?? null,
