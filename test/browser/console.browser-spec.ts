@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { TestApp } from '../utils/create-app';
 import { browserSuite, makePdf, PHONE, pick, shot } from './support';
@@ -384,6 +386,68 @@ describe('web console (browser)', () => {
     await waitForStatus(id, 'pending_review', 'teacher.jianzhou');
     const view = (await get('teacher.jianzhou', `resources/${id}`).expect(200)).body;
     expect(view.sha256).toBe(createHash('sha256').update(file).digest('hex'));
+    await context.close();
+  });
+
+  it('resumes an upload after the page is reloaded: the user picks the same file again and only missing parts are sent', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'teacher.jianzhou');
+    await page.goto(`${t.url}/library/upload`);
+    const size = 2 * PART + 1234; // three parts
+    const bytes = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(size - 16), Buffer.from('\n%%EOF\n')]);
+    // From disk, as a user picks it: the same name, size and modification time when picked again after the reload.
+    const dir = mkdtempSync(join(tmpdir(), 'xz-resume-'));
+    const path = join(dir, '光合作用实验视频讲义.pdf');
+    writeFileSync(path, bytes);
+    const other = join(dir, '别的文件.pdf');
+    writeFileSync(other, bytes);
+    const puts: number[] = [];
+    const stored = new Set<number>();
+    let holdPart3 = true;
+    await page.route('**/storage/local/**', async (route) => {
+      if (route.request().method() !== 'PUT') return route.continue();
+      const n = Number(new URL(route.request().url()).searchParams.get('partNumber'));
+      puts.push(n);
+      // The tab is closed (here: reloaded) while part 3 is still on its way.
+      if (n === 3 && holdPart3) return route.fulfill({ status: 410, body: 'gone' });
+      const response = await route.fetch();
+      if (response.ok()) stored.add(n);
+      return route.fulfill({ response });
+    });
+    await page.getByLabel('标题').fill(`刷新后续传${kw}`);
+    await pick(page, '学科', '生物');
+    await pick(page, '年级', '高一');
+    await page.locator('input[type=file]').setInputFiles(path);
+    await page.getByRole('button', { name: /开始上传/ }).click();
+    await page.waitForSelector('[data-testid="upload-progress"][data-phase="failed"]', { timeout: 60000 });
+    const storedBefore = [...stored];
+    expect(storedBefore.length).toBeGreaterThanOrEqual(1);
+
+    holdPart3 = false;
+    await page.reload();
+    const pending = page.getByTestId('pending-uploads');
+    await pending.getByText(`刷新后续传${kw}`).waitFor();
+    await shot(page, '06b-upload-pending-after-reload');
+    // Another file is refused before anything is sent.
+    const before = puts.length;
+    await pending.locator('input[type=file]').setInputFiles(other);
+    await page.getByText('请选择原来的文件：光合作用实验视频讲义.pdf').waitFor();
+    expect(puts.length).toBe(before);
+
+    await pending.locator('input[type=file]').setInputFiles(path);
+    await page.waitForSelector('[data-testid="upload-progress"][data-phase="done"]', { timeout: 60000 });
+    const resent = puts.slice(before);
+    expect(resent).toContain(3);
+    expect(resent.filter((n) => storedBefore.includes(n))).toEqual([]);
+    const href = await page.getByRole('link', { name: '查看资源' }).getAttribute('href');
+    const id = href!.split('/').pop()!;
+    await waitForStatus(id, 'pending_review', 'teacher.jianzhou');
+    expect((await get('teacher.jianzhou', `resources/${id}`).expect(200)).body.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    // Finished: nothing is offered for resuming any more.
+    await page.reload();
+    await page.getByLabel('标题').waitFor();
+    expect(await page.getByTestId('pending-uploads').count()).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
     await context.close();
   });
 

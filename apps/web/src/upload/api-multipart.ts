@@ -12,6 +12,8 @@ import { sha256File } from './sha256';
 export interface UploadMeta extends Meta {
   resourceId: string;
   uploadId?: string;
+  /** The resource's title, to name the upload in the list of unfinished ones. */
+  title?: string;
 }
 
 export interface ResourceResult extends Body {
@@ -30,6 +32,8 @@ interface UploadView {
 export interface MultipartHooks {
   /** A part PUT failed (dropped link, offline): Uppy retries it by itself after this. */
   onPartFailed?: () => void;
+  /** The api opened the upload session for this file (the moment from which it can be resumed after a reload). */
+  onSessionOpened?: (file: { data: unknown; meta: UploadMeta }, session: { uploadId: string; partSize: number }) => void;
 }
 
 // Uppy cuts the file before createMultipartUpload runs, so the api's part size (known after the pre-processor
@@ -58,6 +62,7 @@ export function installMultipart<M extends UploadMeta, B extends ResourceResult>
       });
       partSizes.set(data, created.partSize);
       uppy.setFileMeta(id, { ...uppy.getFile(id).meta, uploadId: created.uploadId });
+      hooks.onSessionOpened?.(uppy.getFile(id), created);
       uppy.emit('preprocess-complete', uppy.getFile(id));
     }
   });
@@ -116,6 +121,21 @@ export function prepareResume<M extends UploadMeta, B extends ResourceResult>(up
   const file = uppy.getFile(fileId);
   const uploadId = file?.meta.uploadId;
   if (uploadId) uppy.setFileState(fileId, { s3Multipart: { uploadId, key: uploadId } } as Partial<UppyFile<M, B>>);
+}
+
+/**
+ * Adds a file whose upload session is already open (picked again after a reload): no hashing, no new session; the
+ * upload lists the parts the store holds and sends only the rest. Returns Uppy's file id.
+ */
+export function addResumedFile<M extends UploadMeta, B extends ResourceResult>(
+  uppy: Uppy<M, B>,
+  file: File,
+  session: { resourceId: string; uploadId: string; partSize: number },
+): string {
+  partSizes.set(file, session.partSize);
+  const id = uppy.addFile({ name: file.name, type: file.type, data: file, meta: { resourceId: session.resourceId, uploadId: session.uploadId } as M });
+  prepareResume(uppy, id);
+  return id;
 }
 
 /** Cancels every upload and tells the api to drop the sessions' stored parts. */
