@@ -451,6 +451,89 @@ describe('web console (browser)', () => {
     await context.close();
   });
 
+  it('lets the city coordinator set up a partnership, start it, record its team and a disbursement; the school only reads it', async () => {
+    const name = `对口帮扶${kw}`;
+    const city = await newPage();
+    await signIn(city.page, 'city.admin');
+    await city.page.goto(`${t.url}/partnerships`);
+    await city.page.getByRole('button', { name: '新建帮扶共同体' }).click();
+    const dialog = city.page.getByRole('dialog');
+    await dialog.getByLabel('名称').fill(name);
+    await dialog.getByLabel('开始日期').fill('2026-09-01');
+    await dialog.getByLabel('结束日期').fill('2029-08-31');
+    await dialog.getByLabel('帮扶方', { exact: true }).fill('外国语');
+    await pick(city.page, '帮扶方', '广元外国语学校');
+    await dialog.getByLabel('受援学校', { exact: true }).fill('剑州');
+    await pick(city.page, '受援学校', '剑州中学');
+    await dialog.getByLabel('帮扶目标（每行一条）').fill('三年内本科上线率提高 10 个百分点\n建成市级骨干教师团队');
+    await dialog.getByLabel('专项经费预算（元）').fill('500000');
+    await dialog.getByRole('button', { name: '建 立' }).or(dialog.getByRole('button', { name: '建立' })).click();
+    await city.page.getByRole('heading', { name }).waitFor();
+    const id = city.page.url().split('/').pop()!;
+    await city.page.getByText('三年内本科上线率提高 10 个百分点').waitFor();
+
+    // proposed -> active, with the reason the history keeps.
+    await city.page.getByRole('button', { name: '启动实施' }).click();
+    await city.page.getByRole('dialog').getByLabel('原因').fill('协议已签订，派驻团队到位');
+    await city.page.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await city.page.getByTestId('partnership-transitions').getByText('协议已签订，派驻团队到位').waitFor();
+    await city.page.getByRole('button', { name: /^暂\s*停$/ }).waitFor(); // what an active partnership may do next
+
+    await city.page.getByRole('button', { name: '添加派驻人员' }).click();
+    const member = city.page.getByRole('dialog');
+    await member.getByLabel('姓名').fill('王建国');
+    await pick(city.page, '职务', '执行校长');
+    await member.getByLabel('到岗日期').fill('2026-09-01');
+    await member.getByRole('button', { name: /添\s*加/ }).click();
+    await city.page.getByRole('cell', { name: '王建国' }).waitFor();
+
+    await city.page.getByRole('button', { name: '登记拨付' }).click();
+    const pay = city.page.getByRole('dialog');
+    await pay.getByLabel('金额（元）').fill('120000');
+    await pay.getByLabel('用途').fill('派驻教师交通与生活补助');
+    await pay.getByLabel('拨付日期').fill('2026-09-15');
+    await pay.getByRole('button', { name: /登\s*记/ }).click();
+    await city.page.getByRole('cell', { name: '派驻教师交通与生活补助' }).waitFor();
+    await city.page.getByText('已拨付 12 万元').waitFor();
+    // Beyond the budget: the api's refusal is shown, nothing recorded.
+    await city.page.getByRole('button', { name: '登记拨付' }).click();
+    const over = city.page.getByRole('dialog');
+    await over.getByLabel('金额（元）').fill('400000');
+    await over.getByLabel('用途').fill('超出预算的拨付');
+    await over.getByLabel('拨付日期').fill('2026-10-15');
+    await over.getByRole('button', { name: /登\s*记/ }).click();
+    await city.page.locator('.ant-message-error').waitFor();
+    await over.getByRole('button', { name: /取\s*消/ }).click();
+    const fund = (await get('city.admin', `partnerships/${id}/fund`).expect(200)).body;
+    expect(fund.disbursements.map((x: { purpose: string }) => x.purpose)).toEqual(['派驻教师交通与生活补助']);
+    await shot(city.page, '12-partnership-managed');
+    // Editing keeps what is not touched (parties, goals, budget).
+    const renamed = `${name}（第一期）`;
+    await city.page.getByRole('button', { name: /^编\s*辑$/ }).click();
+    await city.page.getByRole('dialog').getByLabel('名称').fill(renamed);
+    await city.page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+    await city.page.getByRole('heading', { name: renamed }).waitFor();
+
+    const detail = (await get('city.admin', `partnerships/${id}`).expect(200)).body;
+    expect(detail.status).toBe('active');
+    expect(detail.name).toBe(renamed);
+    expect(detail.fund.budget).toBe(500000);
+    expect(detail.goals).toEqual(['三年内本科上线率提高 10 个百分点', '建成市级骨干教师团队']);
+    expect(detail.memberSide.map((s: { organizationName: string }) => s.organizationName)).toEqual(['剑州中学']);
+    expect(detail.team.map((m: { personName: string; roleLabel: string }) => `${m.personName}/${m.roleLabel}`)).toEqual(['王建国/执行校长']);
+
+    // The member school's admin reads it but is offered none of the coordinators' actions.
+    const school = await newPage();
+    await signIn(school.page, 'admin.jianzhou');
+    await school.page.goto(`${t.url}/partnerships/${id}`);
+    await school.page.getByRole('heading', { name: renamed }).waitFor();
+    await school.page.getByRole('cell', { name: '王建国' }).waitFor();
+    expect(await school.page.getByTestId('partnership-actions').count()).toBe(0);
+    expect(await school.page.getByRole('button', { name: '添加派驻人员' }).count()).toBe(0);
+    await city.context.close();
+    await school.context.close();
+  });
+
   it('lets a county coordinator issue a rectification order and the school answer it with evidence', async () => {
     const title = `实验室安全整改${kw}`;
     const county = await newPage();

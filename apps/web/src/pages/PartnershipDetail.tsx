@@ -1,13 +1,24 @@
+import { useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { Card, Col, Descriptions, Empty, List, Progress, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, Empty, List, Popconfirm, Progress, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../api';
-import { useLoad } from '../hooks';
+import { useAction, useLoad } from '../hooks';
+import { shanghai } from '../labels';
+import { DisbursementModal, PartnershipFormModal, TeamMemberModal, TRANSITION_ACTIONS, TransitionModal } from '../components/PartnershipForms';
 import { HEALTH_TAG, yuan, type Partnership } from './Partnerships';
+
+interface PartnershipDetailData extends Partnership {
+  transitions: { seq: number; to: string; reason: string; actorName: string; at: string }[];
+  allowedTransitions: string[];
+  permissions: { manage: boolean; logVisits: boolean };
+}
 
 interface TeamMember { id: string; personName: string; roleLabel: string; subject: string | null; homeOrganizationName: string; onSiteFrom: string; onSiteTo: string | null }
 interface Obligation { id: string; label: string; note: string; target: number; done: number; expectedByNow: number; state: string; source: string }
 interface Obligations { term: { label: string; startDate: string; endDate: string; obligations: Obligation[] } | null }
-interface Fund { budget: number; disbursed: number; remaining: number; disbursements: { id: string; amount: number; purpose: string; disbursedOn: string }[] }
+interface Fund { budget: number | null; disbursed: number; remaining: number | null; disbursements: { id: string; amount: number; purpose: string; disbursedOn: string }[] }
+
+const STATUS_LABELS: Record<string, string> = { proposed: '拟建立', active: '实施中', suspended: '已暂停', concluded: '已结束' };
 
 const STATE: Record<string, [string, string]> = {
   on_track: ['green', '按进度'],
@@ -19,18 +30,45 @@ const STATE: Record<string, [string, string]> = {
 
 export default function PartnershipDetail() {
   const { id } = useParams();
-  const p = useLoad(() => api<Partnership>(`partnerships/${id}`), [id]);
+  const p = useLoad(() => api<PartnershipDetailData>(`partnerships/${id}`), [id]);
   const team = useLoad(() => api<{ items: TeamMember[] }>(`partnerships/${id}/team`), [id]);
   const obligations = useLoad(() => api<Obligations>(`partnerships/${id}/obligations`), [id]);
   const fund = useLoad(() => api<Fund>(`partnerships/${id}/fund`), [id]);
+  const act = useAction();
+  const [editing, setEditing] = useState(false);
+  const [moveTo, setMoveTo] = useState<string | null>(null);
+  const [addingMember, setAddingMember] = useState(false);
+  const [disbursing, setDisbursing] = useState(false);
   if (p.loading && !p.data) return <Skeleton active />;
   if (!p.data) return <Empty description="未找到该帮扶共同体" />;
   const d = p.data;
+  const manage = d.permissions.manage;
+  const removeMember = (m: TeamMember) => act.run(() => api(`partnerships/${d.id}/team/${m.id}`, { method: 'DELETE' }), `已移除 ${m.personName}`).then(team.reload);
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={3} style={{ margin: 0 }}>
         {d.name}
       </Typography.Title>
+      {manage && (
+        <Space wrap data-testid="partnership-actions">
+          <Button onClick={() => setEditing(true)}>编辑</Button>
+          {d.allowedTransitions.map((to) => (
+            <Button key={to} danger={to === 'concluded'} type={to === 'active' ? 'primary' : 'default'} onClick={() => setMoveTo(to)}>
+              {TRANSITION_ACTIONS[to]?.label ?? to}
+            </Button>
+          ))}
+        </Space>
+      )}
+      <PartnershipFormModal open={editing} editing={d} onClose={() => setEditing(false)} onSaved={() => (setEditing(false), p.reload(), fund.reload())} />
+      <TransitionModal partnershipId={d.id} to={moveTo} onClose={() => setMoveTo(null)} onDone={() => (setMoveTo(null), p.reload())} />
+      <TeamMemberModal
+        partnershipId={d.id}
+        open={addingMember}
+        homeOrganizations={d.mentorSide}
+        onClose={() => setAddingMember(false)}
+        onDone={() => (setAddingMember(false), team.reload())}
+      />
+      <DisbursementModal partnershipId={d.id} open={disbursing} onClose={() => setDisbursing(false)} onDone={() => (setDisbursing(false), fund.reload(), p.reload())} />
       <Card size="small" title="基本情况">
         <Descriptions column={{ xs: 1, md: 2 }} size="small">
           <Descriptions.Item label="类型">{d.kindLabel}</Descriptions.Item>
@@ -44,6 +82,17 @@ export default function PartnershipDetail() {
         </Descriptions>
         {d.health && d.health.reasons.length > 0 && <Typography.Paragraph type="secondary">{d.health.reasons.join('；')}</Typography.Paragraph>}
         <List size="small" header="帮扶目标" dataSource={d.goals} renderItem={(g) => <List.Item>{g}</List.Item>} />
+        <List
+          size="small"
+          header="状态记录"
+          data-testid="partnership-transitions"
+          dataSource={[...d.transitions].reverse()}
+          renderItem={(t) => (
+            <List.Item>
+              {shanghai(t.at)} · {STATUS_LABELS[t.to] ?? t.to} · {t.reason}（{t.actorName}）
+            </List.Item>
+          )}
+        />
       </Card>
       <Row gutter={[12, 12]}>
         <Col xs={24} lg={12}>
@@ -67,10 +116,22 @@ export default function PartnershipDetail() {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <Card size="small" title="专项经费" loading={fund.loading}>
+          <Card
+            size="small"
+            title="专项经费"
+            loading={fund.loading}
+            extra={
+              manage &&
+              fund.data?.budget !== null && (
+                <Button size="small" onClick={() => setDisbursing(true)}>
+                  登记拨付
+                </Button>
+              )
+            }
+          >
             {fund.data && (
               <>
-                <Progress aria-label="经费执行进度" percent={Math.round((fund.data.disbursed / Math.max(fund.data.budget, 1)) * 100)} />
+                <Progress aria-label="经费执行进度" percent={Math.round((fund.data.disbursed / Math.max(fund.data.budget ?? 0, 1)) * 100)} />
                 <Typography.Paragraph>
                   预算 {yuan(fund.data.budget)}，已拨付 {yuan(fund.data.disbursed)}，余额 {yuan(fund.data.remaining)}
                 </Typography.Paragraph>
@@ -91,7 +152,18 @@ export default function PartnershipDetail() {
           </Card>
         </Col>
       </Row>
-      <Card size="small" title="派驻团队" loading={team.loading}>
+      <Card
+        size="small"
+        title="派驻团队"
+        loading={team.loading}
+        extra={
+          manage && (
+            <Button size="small" onClick={() => setAddingMember(true)}>
+              添加派驻人员
+            </Button>
+          )
+        }
+      >
         <Table
           size="small"
           rowKey="id"
@@ -105,6 +177,20 @@ export default function PartnershipDetail() {
             { title: '学科', render: (_, m) => m.subject ?? '—' },
             { title: '派出单位', dataIndex: 'homeOrganizationName' },
             { title: '在岗时间', render: (_, m) => `${m.onSiteFrom} 起${m.onSiteTo ? ` 至 ${m.onSiteTo}` : ''}` },
+            ...(manage
+              ? [
+                  {
+                    title: '操作',
+                    render: (_: unknown, m: TeamMember) => (
+                      <Popconfirm title={`移除 ${m.personName}？`} okText="移除" cancelText="取消" onConfirm={() => removeMember(m)}>
+                        <Button size="small" type="link" danger>
+                          移除
+                        </Button>
+                      </Popconfirm>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       </Card>

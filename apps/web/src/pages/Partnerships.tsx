@@ -1,7 +1,10 @@
-import { Link } from 'react-router-dom';
-import { Card, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { Button, Card, Table, Tag, Typography } from 'antd';
 import { api, type Page } from '../api';
+import { useAuth } from '../auth';
 import { useLoad } from '../hooks';
+import { PartnershipFormModal } from '../components/PartnershipForms';
 
 export interface Side { organizationId: string; organizationName: string; organizationKind: string }
 export interface Partnership {
@@ -9,22 +12,38 @@ export interface Partnership {
   name: string;
   kindLabel: string;
   statusLabel: string;
+  kind: string;
+  groupModel: string | null;
+  status: string;
   startDate: string;
-  endDate: string | null;
+  endDate: string;
   goals: string[];
-  description: string;
+  description: string | null;
   mentorSide: Side[];
   memberSide: Side[];
-  fund: { budget: number; disbursed: number; remaining: number };
+  fund: { budget: number | null; disbursed: number; remaining: number | null };
   health: { status: string; label: string; reasons: string[]; termLabel: string | null } | null;
 }
 export const HEALTH_TAG: Record<string, string> = { on_track: 'green', at_risk: 'orange', behind: 'red' };
-export const yuan = (n: number) => `${(n / 10000).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 万元`;
+export const yuan = (n: number | null) => (n === null ? '—' : `${(n / 10000).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 万元`);
 
 export default function Partnerships() {
+  const { user } = useAuth();
+  const navigate = useNavigate();
+  const [creating, setCreating] = useState(false);
   const { data, loading } = useLoad(() => api<Page<Partnership>>('partnerships', { query: { limit: 100 } }), []);
   return (
-    <Card title="帮扶共同体">
+    <Card
+      title="帮扶共同体"
+      extra={
+        user?.role === 'city_admin' && (
+          <Button type="primary" onClick={() => setCreating(true)}>
+            新建帮扶共同体
+          </Button>
+        )
+      }
+    >
+      <PartnershipFormModal open={creating} onClose={() => setCreating(false)} onSaved={(id) => navigate(`/partnerships/${id}`)} />
       <Table
         rowKey="id"
         loading={loading}

@@ -1,0 +1,287 @@
+import { useEffect, useRef, useState } from 'react';
+import { Form, Input, InputNumber, Modal, Select } from 'antd';
+import { api, type Page } from '../api';
+import { useAction, useDebounced, useLoad } from '../hooks';
+import { SUBJECTS } from '../labels';
+
+// The coordinators' forms for partnerships (帮扶共同体): create and edit one, move it through its statuses, record
+// its dispatched team and its fund's disbursements. Rules (who, which dates, which parties) are the api's; the forms
+// only shape the input and show the api's message when it says no.
+
+export const PARTNERSHIP_KIND_OPTIONS = [
+  { value: 'trusteeship', label: '托管帮扶' },
+  { value: 'group_aid', label: '组团式帮扶' },
+  { value: 'education_group', label: '集团化办学' },
+  { value: 'paired_assistance', label: '对口帮扶' },
+];
+const GROUP_MODEL_OPTIONS = [
+  { value: 'urban_rural', label: '城区学校+农村学校' },
+  { value: 'quality_weak', label: '优质学校+薄弱学校' },
+  { value: 'quality_several_weak', label: '优质学校+若干薄弱学校' },
+];
+const TEAM_ROLE_OPTIONS = [
+  { value: 'executive_principal', label: '执行校长' },
+  { value: 'principal', label: '校长' },
+  { value: 'vice_principal', label: '副校长' },
+  { value: 'middle_manager', label: '中层干部' },
+  { value: 'subject_teacher', label: '学科教师' },
+  { value: 'researcher', label: '教研员' },
+  { value: 'other', label: '其他' },
+];
+/** What each move is called on its button, and what the reason field asks. */
+export const TRANSITION_ACTIONS: Record<string, { label: string; prompt: string }> = {
+  active: { label: '启动实施', prompt: '如：协议已签订，派驻团队到位' },
+  suspended: { label: '暂停', prompt: '暂停的原因' },
+  concluded: { label: '结束帮扶', prompt: '结束的原因，如：帮扶期满，完成考核' },
+  proposed: { label: '退回拟建立', prompt: '退回的原因' },
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const dateRule = { required: true, pattern: DATE, message: '请选择日期' };
+
+interface Org {
+  id: string;
+  name: string;
+  kind: string;
+  countyName?: string | null;
+}
+
+/**
+ * Organizations picked by name as one types (the registry holds more than one page). Labels of chosen organizations
+ * are remembered, so a choice keeps its name when the search moves on.
+ */
+function OrgSelect({ value, onChange, kinds, id, max }: { value?: string[]; onChange?: (v: string[]) => void; kinds: string[]; id?: string; max: number }) {
+  const [q, setQ] = useState('');
+  const debounced = useDebounced(q, 250);
+  const found = useLoad(
+    () => api<Page<Org>>('organizations', { query: { kind: kinds.length === 1 ? kinds[0] : undefined, q: debounced || undefined, limit: 50 } }),
+    [debounced, kinds.join()],
+  );
+  const known = useRef(new Map<string, string>());
+  for (const o of found.data?.items ?? []) if (kinds.includes(o.kind)) known.current.set(o.id, o.countyName ? `${o.countyName} · ${o.name}` : o.name);
+  const ids = new Set([...(found.data?.items ?? []).filter((o) => kinds.includes(o.kind)).map((o) => o.id), ...(value ?? [])]);
+  return (
+    <Select
+      id={id}
+      mode="multiple"
+      showSearch
+      filterOption={false}
+      onSearch={setQ}
+      onBlur={() => setQ('')}
+      loading={found.loading}
+      value={value}
+      onChange={(v) => onChange?.(v.slice(0, max))}
+      options={[...ids].map((oid) => ({ value: oid, label: known.current.get(oid) ?? oid }))}
+      placeholder="输入名称查找"
+    />
+  );
+}
+
+export interface PartnershipFormValues {
+  id: string;
+  name: string;
+  kind: string;
+  groupModel: string | null;
+  startDate: string;
+  endDate: string;
+  goals: string[];
+  description: string | null;
+  mentorSide: { organizationId: string; organizationName: string }[];
+  memberSide: { organizationId: string; organizationName: string }[];
+  fund: { budget: number | null };
+}
+
+/** Create (city coordinators) or edit (city and county coordinators) a partnership; calls onSaved with its id. */
+export function PartnershipFormModal({ open, editing, onClose, onSaved }: { open: boolean; editing?: PartnershipFormValues; onClose: () => void; onSaved: (id: string) => void }) {
+  const [form] = Form.useForm();
+  const act = useAction();
+  const kind = Form.useWatch('kind', form) as string | undefined;
+  useEffect(() => {
+    if (!open) return;
+    form.resetFields();
+    if (editing)
+      form.setFieldsValue({
+        kind: editing.kind,
+        groupModel: editing.groupModel ?? undefined,
+        name: editing.name,
+        startDate: editing.startDate,
+        endDate: editing.endDate,
+        mentorOrganizationIds: editing.mentorSide.map((s) => s.organizationId),
+        memberOrganizationIds: editing.memberSide.map((s) => s.organizationId),
+        goals: editing.goals.join('\n'),
+        description: editing.description ?? '',
+        fundBudget: editing.fund.budget ?? undefined,
+      });
+  }, [open, editing, form]);
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    const body = {
+      name: v.name?.trim() || undefined,
+      groupModel: v.kind === 'education_group' ? v.groupModel : editing ? null : undefined,
+      startDate: v.startDate,
+      endDate: v.endDate,
+      mentorOrganizationIds: v.mentorOrganizationIds,
+      memberOrganizationIds: v.memberOrganizationIds,
+      goals: String(v.goals ?? '')
+        .split('\n')
+        .map((g: string) => g.trim())
+        .filter(Boolean),
+      description: v.description?.trim() || (editing ? null : undefined),
+      fundBudget: v.fundBudget ?? (editing && editing.fund.budget !== null ? null : undefined),
+    };
+    const saved = await act.run(
+      () =>
+        editing
+          ? api<{ id: string }>(`partnerships/${editing.id}`, { method: 'PATCH', json: body })
+          : api<{ id: string }>('partnerships', { method: 'POST', json: { ...body, kind: v.kind } }),
+      editing ? '已保存' : '帮扶共同体已建立',
+    );
+    if (saved) onSaved(saved.id);
+  };
+
+  return (
+    <Modal open={open} title={editing ? '编辑帮扶共同体' : '新建帮扶共同体'} okText={editing ? '保存' : '建立'} onOk={submit} confirmLoading={act.busy} onCancel={onClose} width={640} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={{ kind: 'paired_assistance' }}>
+        <Form.Item name="kind" label="帮扶类型" rules={[{ required: true }]}>
+          <Select disabled={!!editing} options={editing ? [...PARTNERSHIP_KIND_OPTIONS, { value: 'teacher_pairing', label: '青蓝工程' }] : PARTNERSHIP_KIND_OPTIONS} />
+        </Form.Item>
+        {kind === 'education_group' && (
+          <Form.Item name="groupModel" label="办学模式" rules={[{ required: true, message: '集团化办学须选择办学模式' }]}>
+            <Select options={GROUP_MODEL_OPTIONS} />
+          </Form.Item>
+        )}
+        <Form.Item name="name" label="名称" extra={editing ? undefined : '可不填：按帮扶方与受援学校自动命名'}>
+          <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item name="startDate" label="开始日期" rules={[dateRule]}>
+          <Input type="date" style={{ width: 180 }} />
+        </Form.Item>
+        <Form.Item name="endDate" label="结束日期" rules={[dateRule]}>
+          <Input type="date" style={{ width: 180 }} />
+        </Form.Item>
+        {kind !== 'teacher_pairing' && (
+          <>
+            <Form.Item name="mentorOrganizationIds" label="帮扶方" rules={[{ required: true, message: '请选择帮扶方' }]} extra="优质学校、高校或市外学校，最多 5 个">
+              <OrgSelect kinds={['school', 'university', 'external_school']} max={5} />
+            </Form.Item>
+            <Form.Item name="memberOrganizationIds" label="受援学校" rules={[{ required: true, message: '请选择受援学校' }]} extra="最多 20 所">
+              <OrgSelect kinds={['school']} max={20} />
+            </Form.Item>
+          </>
+        )}
+        <Form.Item name="goals" label="帮扶目标（每行一条）">
+          <Input.TextArea rows={3} />
+        </Form.Item>
+        <Form.Item name="description" label="说明">
+          <Input.TextArea rows={2} maxLength={1000} />
+        </Form.Item>
+        <Form.Item name="fundBudget" label="专项经费预算（元）">
+          <InputNumber min={0} precision={2} style={{ width: 200 }} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** Moves a partnership to `to` with the reason the history keeps. */
+export function TransitionModal({ partnershipId, to, onClose, onDone }: { partnershipId: string; to: string | null; onClose: () => void; onDone: () => void }) {
+  const [form] = Form.useForm();
+  const act = useAction();
+  const action = to ? TRANSITION_ACTIONS[to] : undefined;
+  const submit = async () => {
+    const { reason } = await form.validateFields();
+    const done = await act.run(() => api(`partnerships/${partnershipId}/transitions`, { method: 'POST', json: { to, reason } }), `已${action?.label ?? '变更状态'}`);
+    if (done) onDone();
+  };
+  return (
+    <Modal open={!!to} title={action?.label} okText="确定" onOk={submit} confirmLoading={act.busy} onCancel={onClose} destroyOnHidden>
+      <Form form={form} layout="vertical" preserve={false}>
+        <Form.Item name="reason" label="原因" rules={[{ required: true, min: 2, message: '请填写原因（至少 2 个字）' }]}>
+          <Input.TextArea rows={2} maxLength={500} placeholder={action?.prompt} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** Adds a person of the dispatched team (派驻团队), sent by one of the mentor side's organizations. */
+export function TeamMemberModal({
+  partnershipId,
+  open,
+  homeOrganizations,
+  onClose,
+  onDone,
+}: {
+  partnershipId: string;
+  open: boolean;
+  homeOrganizations: { organizationId: string; organizationName: string }[];
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const [form] = Form.useForm();
+  const act = useAction();
+  const submit = async () => {
+    const v = await form.validateFields();
+    const done = await act.run(
+      () => api(`partnerships/${partnershipId}/team`, { method: 'POST', json: { ...v, subject: v.subject || undefined, onSiteTo: v.onSiteTo || undefined } }),
+      '已添加派驻人员',
+    );
+    if (done) onDone();
+  };
+  return (
+    <Modal open={open} title="添加派驻人员" okText="添加" onOk={submit} confirmLoading={act.busy} onCancel={onClose} destroyOnHidden>
+      <Form
+        form={form}
+        layout="vertical"
+        preserve={false}
+        initialValues={{ role: 'subject_teacher', homeOrganizationId: homeOrganizations.length === 1 ? homeOrganizations[0].organizationId : undefined }}
+      >
+        <Form.Item name="personName" label="姓名" rules={[{ required: true, message: '请填写姓名' }]}>
+          <Input maxLength={50} />
+        </Form.Item>
+        <Form.Item name="role" label="职务" rules={[{ required: true }]}>
+          <Select options={TEAM_ROLE_OPTIONS} />
+        </Form.Item>
+        <Form.Item name="subject" label="学科">
+          <Select allowClear options={SUBJECTS.map((s) => ({ value: s, label: s }))} />
+        </Form.Item>
+        <Form.Item name="homeOrganizationId" label="派出单位" rules={[{ required: true, message: '请选择派出单位' }]}>
+          <Select options={homeOrganizations.map((o) => ({ value: o.organizationId, label: o.organizationName }))} />
+        </Form.Item>
+        <Form.Item name="onSiteFrom" label="到岗日期" rules={[dateRule]}>
+          <Input type="date" style={{ width: 180 }} />
+        </Form.Item>
+        <Form.Item name="onSiteTo" label="离岗日期（在岗可不填）" rules={[{ pattern: DATE, message: '请选择日期' }]}>
+          <Input type="date" style={{ width: 180 }} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** Records a disbursement of the special fund; the api refuses one beyond the budget. */
+export function DisbursementModal({ partnershipId, open, onClose, onDone }: { partnershipId: string; open: boolean; onClose: () => void; onDone: () => void }) {
+  const [form] = Form.useForm();
+  const act = useAction();
+  const submit = async () => {
+    const v = await form.validateFields();
+    const done = await act.run(() => api(`partnerships/${partnershipId}/disbursements`, { method: 'POST', json: v }), '已登记拨付');
+    if (done) onDone();
+  };
+  return (
+    <Modal open={open} title="登记经费拨付" okText="登记" onOk={submit} confirmLoading={act.busy} onCancel={onClose} destroyOnHidden>
+      <Form form={form} layout="vertical" preserve={false}>
+        <Form.Item name="amount" label="金额（元）" rules={[{ required: true, message: '请填写金额' }]}>
+          <InputNumber min={0.01} precision={2} style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item name="purpose" label="用途" rules={[{ required: true, min: 2, message: '请填写用途（至少 2 个字）' }]}>
+          <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item name="disbursedOn" label="拨付日期" rules={[dateRule]}>
+          <Input type="date" style={{ width: 180 }} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
