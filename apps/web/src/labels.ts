@@ -28,6 +28,24 @@ export const RESOURCE_STATUS: Record<string, string> = {
   published: '已发布',
   rejected: '已退回',
 };
+export const PARTNERSHIP_KINDS: Record<string, string> = {
+  trusteeship: '托管帮扶',
+  group_aid: '组团式帮扶',
+  education_group: '集团化办学',
+  paired_assistance: '对口帮扶',
+  teacher_pairing: '青蓝工程',
+};
+export const GROUP_MODELS: Record<string, string> = { urban_rural: '城区学校+农村学校', quality_weak: '优质学校+薄弱学校', quality_several_weak: '优质学校+若干薄弱学校' };
+export const PARTNERSHIP_STATUS: Record<string, string> = { proposed: '拟建立', active: '实施中', suspended: '已暂停', concluded: '已结束' };
+export const TEAM_ROLES: Record<string, string> = {
+  executive_principal: '执行校长',
+  principal: '校长',
+  vice_principal: '副校长',
+  middle_manager: '中层干部',
+  subject_teacher: '学科教师',
+  researcher: '教研员',
+  other: '其他',
+};
 export const HEALTH_COLOR: Record<string, string> = { on_track: 'green', at_risk: 'orange', behind: 'red', not_started: 'default' };
 export const INDICATOR_STATUS: Record<string, string> = { on_target: '达标', off_target: '未达标', no_data: '暂无数据' };
 

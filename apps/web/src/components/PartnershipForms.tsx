@@ -2,32 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import { Form, Input, InputNumber, Modal, Select } from 'antd';
 import { api, type Page } from '../api';
 import { useAction, useDebounced, useLoad } from '../hooks';
-import { SUBJECTS } from '../labels';
+import { GROUP_MODELS, PARTNERSHIP_KINDS, SUBJECTS, TEAM_ROLES } from '../labels';
 
 // The coordinators' forms for partnerships (帮扶共同体): create and edit one, move it through its statuses, record
 // its dispatched team and its fund's disbursements. Rules (who, which dates, which parties) are the api's; the forms
 // only shape the input and show the api's message when it says no.
 
-export const PARTNERSHIP_KIND_OPTIONS = [
-  { value: 'trusteeship', label: '托管帮扶' },
-  { value: 'group_aid', label: '组团式帮扶' },
-  { value: 'education_group', label: '集团化办学' },
-  { value: 'paired_assistance', label: '对口帮扶' },
-];
-const GROUP_MODEL_OPTIONS = [
-  { value: 'urban_rural', label: '城区学校+农村学校' },
-  { value: 'quality_weak', label: '优质学校+薄弱学校' },
-  { value: 'quality_several_weak', label: '优质学校+若干薄弱学校' },
-];
-const TEAM_ROLE_OPTIONS = [
-  { value: 'executive_principal', label: '执行校长' },
-  { value: 'principal', label: '校长' },
-  { value: 'vice_principal', label: '副校长' },
-  { value: 'middle_manager', label: '中层干部' },
-  { value: 'subject_teacher', label: '学科教师' },
-  { value: 'researcher', label: '教研员' },
-  { value: 'other', label: '其他' },
-];
+const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+/** 青蓝工程 pairs teachers, not organizations: it is set up through the api (the form picks organizations). */
+const CREATABLE_KIND_OPTIONS = options(PARTNERSHIP_KINDS).filter((o) => o.value !== 'teacher_pairing');
 /** What each move is called on its button, and what the reason field asks. */
 export const TRANSITION_ACTIONS: Record<string, { label: string; prompt: string }> = {
   active: { label: '启动实施', prompt: '如：协议已签订，派驻团队到位' },
@@ -144,11 +127,11 @@ export function PartnershipFormModal({ open, editing, onClose, onSaved }: { open
     <Modal open={open} title={editing ? '编辑帮扶共同体' : '新建帮扶共同体'} okText={editing ? '保存' : '建立'} onOk={submit} confirmLoading={act.busy} onCancel={onClose} width={640} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ kind: 'paired_assistance' }}>
         <Form.Item name="kind" label="帮扶类型" rules={[{ required: true }]}>
-          <Select disabled={!!editing} options={editing ? [...PARTNERSHIP_KIND_OPTIONS, { value: 'teacher_pairing', label: '青蓝工程' }] : PARTNERSHIP_KIND_OPTIONS} />
+          <Select disabled={!!editing} options={editing ? options(PARTNERSHIP_KINDS) : CREATABLE_KIND_OPTIONS} />
         </Form.Item>
         {kind === 'education_group' && (
           <Form.Item name="groupModel" label="办学模式" rules={[{ required: true, message: '集团化办学须选择办学模式' }]}>
-            <Select options={GROUP_MODEL_OPTIONS} />
+            <Select options={options(GROUP_MODELS)} />
           </Form.Item>
         )}
         <Form.Item name="name" label="名称" extra={editing ? undefined : '可不填：按帮扶方与受援学校自动命名'}>
@@ -241,7 +224,7 @@ export function TeamMemberModal({
           <Input maxLength={50} />
         </Form.Item>
         <Form.Item name="role" label="职务" rules={[{ required: true }]}>
-          <Select options={TEAM_ROLE_OPTIONS} />
+          <Select options={options(TEAM_ROLES)} />
         </Form.Item>
         <Form.Item name="subject" label="学科">
           <Select allowClear options={SUBJECTS.map((s) => ({ value: s, label: s }))} />

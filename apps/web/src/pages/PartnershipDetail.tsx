@@ -3,7 +3,7 @@ import { useParams } from 'react-router-dom';
 import { Button, Card, Col, Descriptions, Empty, List, Popconfirm, Progress, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../api';
 import { useAction, useLoad } from '../hooks';
-import { shanghai } from '../labels';
+import { PARTNERSHIP_STATUS, shanghai } from '../labels';
 import { DisbursementModal, PartnershipFormModal, TeamMemberModal, TRANSITION_ACTIONS, TransitionModal } from '../components/PartnershipForms';
 import { HEALTH_TAG, yuan, type Partnership } from './Partnerships';
 
@@ -17,8 +17,6 @@ interface TeamMember { id: string; personName: string; roleLabel: string; subjec
 interface Obligation { id: string; label: string; note: string; target: number; done: number; expectedByNow: number; state: string; source: string }
 interface Obligations { term: { label: string; startDate: string; endDate: string; obligations: Obligation[] } | null }
 interface Fund { budget: number | null; disbursed: number; remaining: number | null; disbursements: { id: string; amount: number; purpose: string; disbursedOn: string }[] }
-
-const STATUS_LABELS: Record<string, string> = { proposed: '拟建立', active: '实施中', suspended: '已暂停', concluded: '已结束' };
 
 const STATE: Record<string, [string, string]> = {
   on_track: ['green', '按进度'],
@@ -89,7 +87,7 @@ export default function PartnershipDetail() {
           dataSource={[...d.transitions].reverse()}
           renderItem={(t) => (
             <List.Item>
-              {shanghai(t.at)} · {STATUS_LABELS[t.to] ?? t.to} · {t.reason}（{t.actorName}）
+              {shanghai(t.at)} · {PARTNERSHIP_STATUS[t.to] ?? t.to} · {t.reason}（{t.actorName}）
             </List.Item>
           )}
         />
