@@ -451,7 +451,7 @@ describe('web console (browser)', () => {
     await context.close();
   });
 
-  it('lets the city coordinator set up a partnership, start it, record its team and a disbursement; the school only reads it', async () => {
+  it('lets the city coordinator set up a partnership, start it, record its team, a term with obligations, a visit and a disbursement; the school only reads it', async () => {
     const name = `对口帮扶${kw}`;
     const city = await newPage();
     await signIn(city.page, 'city.admin');
@@ -485,7 +485,7 @@ describe('web console (browser)', () => {
     await pick(city.page, '职务', '执行校长');
     await member.getByLabel('到岗日期').fill('2026-09-01');
     await member.getByRole('button', { name: /添\s*加/ }).click();
-    await city.page.getByRole('cell', { name: '王建国' }).waitFor();
+    await city.page.getByRole('cell', { name: '王建国', exact: true }).waitFor();
 
     await city.page.getByRole('button', { name: '登记拨付' }).click();
     const pay = city.page.getByRole('dialog');
@@ -504,6 +504,26 @@ describe('web console (browser)', () => {
     await over.getByRole('button', { name: /登\s*记/ }).click();
     await city.page.locator('.ant-message-error').waitFor();
     await over.getByRole('button', { name: /取\s*消/ }).click();
+    // A term covering today with its obligations; a logged on-site visit counts toward it at once.
+    await city.page.getByRole('button', { name: '设定帮扶学期' }).click();
+    const term = city.page.getByRole('dialog');
+    await term.getByLabel('学期名称').fill('2026-2027学年第一学期');
+    await term.getByLabel('学期开始').fill('2026-09-01');
+    await term.getByLabel('学期结束').fill('2027-01-31');
+    await term.getByLabel('到校指导（次）').fill('2');
+    await term.getByRole('button', { name: /设\s*定/ }).click();
+    const obligations = city.page.getByTestId('obligations');
+    await obligations.getByText('2026-2027学年第一学期').waitFor();
+    await obligations.getByText('0/2').waitFor();
+    await city.page.getByRole('button', { name: '登记到校指导' }).click();
+    const visit = city.page.getByRole('dialog');
+    await visit.getByLabel('指导日期').fill('2026-11-20');
+    await visit.getByLabel('到校人员').fill('王建国等2人');
+    await visit.getByLabel('指导内容').fill('高三复习备考指导');
+    await visit.getByRole('button', { name: /登\s*记/ }).click();
+    await city.page.getByRole('cell', { name: '高三复习备考指导' }).waitFor();
+    await obligations.getByText('1/2').waitFor();
+
     const fund = (await get('city.admin', `partnerships/${id}/fund`).expect(200)).body;
     expect(fund.disbursements.map((x: { purpose: string }) => x.purpose)).toEqual(['派驻教师交通与生活补助']);
     await shot(city.page, '12-partnership-managed');
@@ -527,11 +547,32 @@ describe('web console (browser)', () => {
     await signIn(school.page, 'admin.jianzhou');
     await school.page.goto(`${t.url}/partnerships/${id}`);
     await school.page.getByRole('heading', { name: renamed }).waitFor();
-    await school.page.getByRole('cell', { name: '王建国' }).waitFor();
+    await school.page.getByRole('cell', { name: '王建国', exact: true }).waitFor();
     expect(await school.page.getByTestId('partnership-actions').count()).toBe(0);
     expect(await school.page.getByRole('button', { name: '添加派驻人员' }).count()).toBe(0);
     await city.context.close();
     await school.context.close();
+  });
+
+  it("lets a mentor log an on-site visit on their partnership's page, and nothing a coordinator does", async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'mentor.liemian');
+    await page.goto(`${t.url}/partnerships`);
+    await page.getByRole('link', { name: '广安烈面中学 → 剑州中学（组团式帮扶）' }).click();
+    await page.getByRole('heading', { name: '广安烈面中学 → 剑州中学（组团式帮扶）' }).waitFor();
+    const purpose = `物理实验教学指导${kw}`;
+    await page.getByRole('button', { name: '登记到校指导' }).click();
+    const visit = page.getByRole('dialog');
+    await visit.getByLabel('指导日期').fill('2026-11-25');
+    await visit.getByLabel('到校人员').fill('周文博');
+    await visit.getByLabel('指导内容').fill(purpose);
+    await visit.getByLabel('情况记录').fill('指导高二物理组完成3个分组实验的改进方案。');
+    await visit.getByRole('button', { name: /登\s*记/ }).click();
+    await page.getByRole('cell', { name: purpose }).waitFor();
+    expect(await page.getByTestId('partnership-actions').count()).toBe(0);
+    expect(await page.getByRole('button', { name: '设定帮扶学期' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: '登记拨付' }).count()).toBe(0);
+    await context.close();
   });
 
   it('lets a county coordinator issue a rectification order and the school answer it with evidence', async () => {

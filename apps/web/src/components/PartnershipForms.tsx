@@ -268,3 +268,90 @@ export function DisbursementModal({ partnershipId, open, onClose, onDone }: { pa
     </Modal>
   );
 }
+
+const OBLIGATION_FIELDS = [
+  { kind: 'joint_research_session', label: '联合教研（次）' },
+  { kind: 'onsite_visit', label: '到校指导（次）' },
+  { kind: 'resource_push', label: '资源推送（次）' },
+] as const;
+
+/** Sets up a term (帮扶学期) with what it obliges: at least so many joint sessions, on-site visits and pushes. */
+export function TermModal({ partnershipId, open, onClose, onDone }: { partnershipId: string; open: boolean; onClose: () => void; onDone: () => void }) {
+  const [form] = Form.useForm();
+  const act = useAction();
+  const submit = async () => {
+    const v = await form.validateFields();
+    const obligations = OBLIGATION_FIELDS.filter((f) => v[f.kind]).map((f) => ({ kind: f.kind, target: v[f.kind] as number }));
+    const done = await act.run(
+      () => api(`partnerships/${partnershipId}/terms`, { method: 'POST', json: { label: v.label, startDate: v.startDate, endDate: v.endDate, obligations } }),
+      '已设定帮扶学期',
+    );
+    if (done) onDone();
+  };
+  return (
+    <Modal open={open} title="设定帮扶学期" okText="设定" onOk={submit} confirmLoading={act.busy} onCancel={onClose} destroyOnHidden>
+      <Form form={form} layout="vertical" preserve={false}>
+        <Form.Item name="label" label="学期名称" rules={[{ required: true, min: 2, message: '如：2026-2027学年第一学期' }]}>
+          <Input maxLength={50} placeholder="2026-2027学年第一学期" />
+        </Form.Item>
+        <Form.Item name="startDate" label="学期开始" rules={[dateRule]}>
+          <Input type="date" style={{ width: 180 }} />
+        </Form.Item>
+        <Form.Item name="endDate" label="学期结束" rules={[dateRule]}>
+          <Input type="date" style={{ width: 180 }} />
+        </Form.Item>
+        <Form.Item label="本学期至少完成" extra="进度按平台上的记录自动统计（教研活动、到校指导登记、资源推送）">
+          {OBLIGATION_FIELDS.map((f) => (
+            <Form.Item key={f.kind} name={f.kind} label={f.label}>
+              <InputNumber min={1} max={1000} precision={0} style={{ width: 140 }} />
+            </Form.Item>
+          ))}
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** Logs an on-site visit (到校指导) to one of the member schools; it counts toward the term's visits. */
+export function VisitModal({
+  partnershipId,
+  open,
+  schools,
+  onClose,
+  onDone,
+}: {
+  partnershipId: string;
+  open: boolean;
+  schools: { organizationId: string; organizationName: string }[];
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const [form] = Form.useForm();
+  const act = useAction();
+  const submit = async () => {
+    const v = await form.validateFields();
+    const done = await act.run(() => api(`partnerships/${partnershipId}/visits`, { method: 'POST', json: { ...v, summary: v.summary || undefined } }), '已登记到校指导');
+    if (done) onDone();
+  };
+  return (
+    <Modal open={open} title="登记到校指导" okText="登记" onOk={submit} confirmLoading={act.busy} onCancel={onClose} destroyOnHidden>
+      <Form form={form} layout="vertical" preserve={false} initialValues={{ schoolId: schools.length === 1 ? schools[0].organizationId : undefined }}>
+        <Form.Item name="schoolId" label="受援学校" rules={[{ required: true, message: '请选择学校' }]}>
+          <Select options={schools.map((s) => ({ value: s.organizationId, label: s.organizationName }))} />
+        </Form.Item>
+        <Form.Item name="visitDate" label="指导日期" rules={[dateRule]}>
+          <Input type="date" style={{ width: 180 }} />
+        </Form.Item>
+        <Form.Item name="visitors" label="到校人员" rules={[{ required: true, message: '如：周文博等3人' }]}>
+          <Input maxLength={200} placeholder="周文博等3人" />
+        </Form.Item>
+        <Form.Item name="purpose" label="指导内容" rules={[{ required: true, min: 2, message: '请填写指导内容（至少 2 个字）' }]}>
+          <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item name="summary" label="情况记录">
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -4,7 +4,7 @@ import { Button, Card, Col, Descriptions, Empty, List, Popconfirm, Progress, Row
 import { api } from '../api';
 import { useAction, useLoad } from '../hooks';
 import { PARTNERSHIP_STATUS, shanghai } from '../labels';
-import { DisbursementModal, PartnershipFormModal, TeamMemberModal, TRANSITION_ACTIONS, TransitionModal } from '../components/PartnershipForms';
+import { DisbursementModal, PartnershipFormModal, TeamMemberModal, TermModal, TRANSITION_ACTIONS, TransitionModal, VisitModal } from '../components/PartnershipForms';
 import { HEALTH_TAG, yuan, type Partnership } from './Partnerships';
 
 interface PartnershipDetailData extends Partnership {
@@ -16,6 +16,7 @@ interface PartnershipDetailData extends Partnership {
 interface TeamMember { id: string; personName: string; roleLabel: string; subject: string | null; homeOrganizationName: string; onSiteFrom: string; onSiteTo: string | null }
 interface Obligation { id: string; label: string; note: string; target: number; done: number; expectedByNow: number; state: string; source: string }
 interface Obligations { term: { label: string; startDate: string; endDate: string; obligations: Obligation[] } | null }
+interface Visit { id: string; schoolName: string; visitDate: string; visitors: string; purpose: string; summary: string | null }
 interface Fund { budget: number | null; disbursed: number; remaining: number | null; disbursements: { id: string; amount: number; purpose: string; disbursedOn: string }[] }
 
 const STATE: Record<string, [string, string]> = {
@@ -32,7 +33,10 @@ export default function PartnershipDetail() {
   const team = useLoad(() => api<{ items: TeamMember[] }>(`partnerships/${id}/team`), [id]);
   const obligations = useLoad(() => api<Obligations>(`partnerships/${id}/obligations`), [id]);
   const fund = useLoad(() => api<Fund>(`partnerships/${id}/fund`), [id]);
+  const visits = useLoad(() => api<{ items: Visit[]; total: number }>(`partnerships/${id}/visits`, { query: { limit: 20 } }), [id]);
   const act = useAction();
+  const [settingTerm, setSettingTerm] = useState(false);
+  const [loggingVisit, setLoggingVisit] = useState(false);
   const [editing, setEditing] = useState(false);
   const [moveTo, setMoveTo] = useState<string | null>(null);
   const [addingMember, setAddingMember] = useState(false);
@@ -66,6 +70,14 @@ export default function PartnershipDetail() {
         onClose={() => setAddingMember(false)}
         onDone={() => (setAddingMember(false), team.reload())}
       />
+      <TermModal partnershipId={d.id} open={settingTerm} onClose={() => setSettingTerm(false)} onDone={() => (setSettingTerm(false), obligations.reload(), p.reload())} />
+      <VisitModal
+        partnershipId={d.id}
+        open={loggingVisit}
+        schools={d.memberSide}
+        onClose={() => setLoggingVisit(false)}
+        onDone={() => (setLoggingVisit(false), visits.reload(), obligations.reload())}
+      />
       <DisbursementModal partnershipId={d.id} open={disbursing} onClose={() => setDisbursing(false)} onDone={() => (setDisbursing(false), fund.reload(), p.reload())} />
       <Card size="small" title="基本情况">
         <Descriptions column={{ xs: 1, md: 2 }} size="small">
@@ -94,9 +106,21 @@ export default function PartnershipDetail() {
       </Card>
       <Row gutter={[12, 12]}>
         <Col xs={24} lg={12}>
-          <Card size="small" title={`履约进度${obligations.data?.term ? `（${obligations.data.term.label}）` : ''}`} loading={obligations.loading}>
+          <Card
+            size="small"
+            title={`履约进度${obligations.data?.term ? `（${obligations.data.term.label}）` : ''}`}
+            loading={obligations.loading}
+            data-testid="obligations"
+            extra={
+              manage && (
+                <Button size="small" onClick={() => setSettingTerm(true)}>
+                  设定帮扶学期
+                </Button>
+              )
+            }
+          >
             {!obligations.data?.term ? (
-              <Empty description="暂无数据" />
+              <Empty description="尚未设定覆盖今天的帮扶学期" />
             ) : (
               obligations.data.term.obligations.map((o) => (
                 <div key={o.id} style={{ marginBottom: 12 }}>
@@ -189,6 +213,34 @@ export default function PartnershipDetail() {
                   },
                 ]
               : []),
+          ]}
+        />
+      </Card>
+      <Card
+        size="small"
+        title="到校指导记录"
+        loading={visits.loading}
+        extra={
+          d.permissions.logVisits && (
+            <Button size="small" onClick={() => setLoggingVisit(true)}>
+              登记到校指导
+            </Button>
+          )
+        }
+      >
+        <Table
+          size="small"
+          rowKey="id"
+          pagination={false}
+          scroll={{ x: 560 }}
+          dataSource={visits.data?.items}
+          locale={{ emptyText: '暂无到校指导记录' }}
+          columns={[
+            { title: '日期', dataIndex: 'visitDate' },
+            { title: '学校', dataIndex: 'schoolName' },
+            { title: '到校人员', dataIndex: 'visitors' },
+            { title: '指导内容', dataIndex: 'purpose' },
+            { title: '情况记录', render: (_, v) => v.summary ?? '—' },
           ]}
         />
       </Card>
