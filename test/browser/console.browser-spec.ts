@@ -575,6 +575,30 @@ describe('web console (browser)', () => {
     await context.close();
   });
 
+  it('shows a new notification as it happens: a toast, the header badge, and the message list without a reload', async () => {
+    const title = `退回通知${kw}教案`;
+    const res = await post('teacher.jianzhou', 'resources', { title, subject: '物理', grade: '高二', type: 'lesson_plan', visibility: 'city' }).expect(201);
+    await t.http().post(`/api/v1/resources/${res.body.id}/content`).set(as('teacher.jianzhou')).attach('file', makePdf('lesson plan'), { filename: `${kw}教案.pdf`, contentType: 'application/pdf' }).expect(202);
+    await waitForStatus(res.body.id, 'pending_review', 'teacher.jianzhou');
+    const { context, page } = await newPage();
+    await signIn(page, 'teacher.jianzhou');
+    await page.goto(`${t.url}/inbox`);
+    const bell = page.getByTestId('notification-bell');
+    await page.locator('[data-testid="notification-bell"][data-live="connected"]').waitFor();
+    const before = Number(await bell.getAttribute('data-unread'));
+
+    await post('county.jiange', `resources/${res.body.id}/review`, { decision: 'reject', reason: '课件内容与标题不符，请修改后重新提交' }).expect(200);
+    await page.locator('.ant-notification-notice').getByText(`资源《${title}》未通过审核`).waitFor();
+    await page.locator(`[data-testid="notification-bell"][data-unread="${before + 1}"]`).waitFor();
+    await page.getByRole('listitem').filter({ hasText: `资源《${title}》未通过审核` }).getByText('课件内容与标题不符').waitFor();
+    await shot(page, '13-live-notification');
+
+    // Read in this tab: the badge follows the server's count.
+    await page.getByRole('button', { name: /全部已读/ }).click();
+    await page.locator('[data-testid="notification-bell"][data-unread="0"]').waitFor();
+    await context.close();
+  });
+
   it('lets a county coordinator issue a rectification order and the school answer it with evidence', async () => {
     const title = `实验室安全整改${kw}`;
     const county = await newPage();

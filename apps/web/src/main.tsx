@@ -10,13 +10,14 @@ import './a11y.css';
 
 dayjs.locale('zh-cn');
 
-// antd's default grey texts (0.45 alpha: 3.4:1) and links (#1677ff: 4.1:1) fall short of WCAG AA's 4.5:1, which
+// antd's default grey texts (0.45 alpha: 3.4:1), links (#1677ff: 4.1:1) and danger red (#ff4d4f: 3.3:1) fall short of WCAG AA's 4.5:1, which
 // matters on old county PCs and projectors; these keep antd's look with readable contrast (axe checks it in
 // test/browser/quality.browser-spec.ts).
 const THEME = {
   token: {
     colorPrimary: '#1d4ed8',
     colorLink: '#1d4ed8',
+    colorError: '#c81e1e',
     colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
     colorTextDescription: 'rgba(0, 0, 0, 0.6)',
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.56)',

@@ -6,6 +6,7 @@ import { MenuOutlined } from '@ant-design/icons';
 import { useAuth } from '../auth';
 import { ROLE_LABELS } from '../labels';
 import PasswordDialog from './PasswordDialog';
+import { LiveNotificationsProvider, NotificationBell } from './LiveNotifications';
 
 const { Header, Sider, Content } = Layout;
 
@@ -94,6 +95,7 @@ export default function Shell() {
   );
   return (
     <AntApp>
+    <LiveNotificationsProvider userId={user.id}>
     <Layout style={{ minHeight: '100vh' }}>
       {!mobile && (
         <Sider width={200} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
@@ -112,6 +114,7 @@ export default function Shell() {
               {user.name}（{ROLE_LABELS[user.role] ?? user.role}
               {user.organization ? ` · ${user.organization.name}` : ''}）
             </Typography.Text>
+            <NotificationBell onOpen={() => navigate('/inbox')} />
             {!mobile && (
               <Button size="small" onClick={() => setPasswordOpen(true)}>
                 修改密码
@@ -143,6 +146,7 @@ export default function Shell() {
         </Button>
       </Drawer>
     </Layout>
+    </LiveNotificationsProvider>
     </AntApp>
   );
 }

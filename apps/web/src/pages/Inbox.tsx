@@ -4,6 +4,7 @@ import { api, type Page } from '../api';
 import { useAction, useLoad } from '../hooks';
 import { shanghai } from '../labels';
 import { useAuth } from '../auth';
+import { useLiveNotifications } from '../components/LiveNotifications';
 
 interface Notification { id: string; type: string; title: string; body: string | null; read: boolean; createdAt: string }
 export interface InboxPush {
@@ -17,7 +18,8 @@ export interface InboxPush {
 }
 
 export function Notifications() {
-  const list = useLoad(() => api<Page<Notification> & { unread?: number }>('notifications', { query: { limit: 20 } }), []);
+  const { received } = useLiveNotifications();
+  const list = useLoad(() => api<Page<Notification> & { unread?: number }>('notifications', { query: { limit: 20 } }), [received]);
   const act = useAction();
   return (
     <Card
