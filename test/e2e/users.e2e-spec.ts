@@ -264,4 +264,48 @@ describe('users: create, list, read, update with scope', () => {
       await t.http().post('/api/v1/auth/login').send({ username: body.username, password: PASSWORD }).expect(200);
     });
   });
+
+  describe('POST /users/:id/password (an administrator resets a forgotten password)', () => {
+    const NEW_PASSWORD = 'Reset2026pass';
+    const resetAs = (who: string, id: string, newPassword = NEW_PASSWORD) => t.http().post(`/api/v1/users/${id}/password`).set(as(who)).send({ newPassword });
+    const signInAs = (username: string, password: string) => t.http().post('/api/v1/auth/login').send({ username, password });
+
+    it("a school admin resets a teacher's password: the new one signs in, the old one and every old sign-in end", async () => {
+      const body = newUser('teacher', jianzhou);
+      const created = (await createAs('admin.jianzhou', body).expect(201)).body;
+      const session = (await signInAs(body.username, PASSWORD).expect(200)).body;
+
+      await resetAs('admin.jianzhou', created.id).expect(204);
+      expect((await signInAs(body.username, PASSWORD).expect(401)).body.error.code).toBe('AUTH_INVALID_CREDENTIALS');
+      await t.http().post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }).expect(401);
+      await signInAs(body.username, NEW_PASSWORD).expect(200);
+    });
+
+    it('follows the account-management scope: county and city admins may, other schools, teachers and mentors may not', async () => {
+      const body = newUser('teacher', jianzhou);
+      const created = (await createAs('city.admin', body).expect(201)).body;
+      expect((await resetAs('admin.dongcheng', created.id).expect(403)).body.error.code).toBe('OUT_OF_SCOPE');
+      expect((await resetAs('teacher.jianzhou', created.id).expect(403)).body.error.code).toBe('ACCESS_DENIED');
+      expect((await resetAs('mentor.liemian', created.id).expect(403)).body.error.code).toBe('ACCESS_DENIED');
+      await signInAs(body.username, PASSWORD).expect(200); // none of those changed it
+      await resetAs('county.jiange', created.id, 'County2026pass').expect(204);
+      await signInAs(body.username, 'County2026pass').expect(200);
+      await resetAs('city.admin', created.id, 'City2026pass').expect(204);
+      await signInAs(body.username, 'City2026pass').expect(200);
+
+      // A school admin may not reset a county coordinator's password, outside the school's reach.
+      const countyBody = newUser('county_admin', jiange);
+      const county = (await createAs('city.admin', countyBody).expect(201)).body;
+      expect((await resetAs('admin.jianzhou', county.id).expect(403)).body.error.code).toBe('OUT_OF_SCOPE');
+    });
+
+    it('refuses a weak password, an unknown account and one\'s own account with stable codes', async () => {
+      const body = newUser('teacher', jianzhou);
+      const created = (await createAs('admin.jianzhou', body).expect(201)).body;
+      expect((await resetAs('admin.jianzhou', created.id, 'short').expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+      expect((await resetAs('admin.jianzhou', randomUUID()).expect(404)).body.error.code).toBe('USER_NOT_FOUND');
+      expect((await resetAs('admin.jianzhou', me['admin.jianzhou'].id).expect(422)).body.error.code).toBe('CANNOT_RESET_OWN_PASSWORD');
+      await signInAs(body.username, PASSWORD).expect(200);
+    });
+  });
 });

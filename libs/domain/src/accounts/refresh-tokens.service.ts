@@ -7,7 +7,7 @@ import { RefreshToken } from './refresh-token.entity';
 
 export const REFRESH_TOKEN_BYTES = 32;
 
-export type RevokeReason = 'reuse' | 'logout' | 'logout_all' | 'password_changed' | 'account_disabled';
+export type RevokeReason = 'reuse' | 'logout' | 'logout_all' | 'password_changed' | 'password_reset' | 'account_disabled';
 
 export interface IssuedRefreshToken {
   /** The opaque token handed to the client; only its SHA-256 is stored. */

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Access, apiPath, CurrentUser, Principal } from '@app/platform';
-import { CreateUserDto, ListUsersQuery, UpdateUserDto, UserDto, UserIdParams, UserPageDto } from './users.dto';
+import { CreateUserDto, ListUsersQuery, ResetPasswordDto, UpdateUserDto, UserDto, UserIdParams, UserPageDto } from './users.dto';
 import { UsersService } from './users.service';
 
 /** Account management. Who may act on whom is decided in UsersService (see account-rules.ts). */
@@ -38,5 +38,14 @@ export class UsersController {
   @ApiUnprocessableEntityResponse({ description: 'ROLE_NOT_ALLOWED_FOR_ORGANIZATION / CANNOT_DEACTIVATE_SELF' })
   update(@CurrentUser() user: Principal, @Param() params: UserIdParams, @Body() dto: UpdateUserDto): Promise<UserDto> {
     return this.users.update(user, params.id, dto);
+  }
+
+  /** An administrator sets a new password for an account they manage; every sign-in of that account ends. */
+  @Post(':id/password')
+  @Access(['city_admin', 'county_admin', 'school_admin'])
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiUnprocessableEntityResponse({ description: 'CANNOT_RESET_OWN_PASSWORD' })
+  async resetPassword(@CurrentUser() user: Principal, @Param() params: UserIdParams, @Body() dto: ResetPasswordDto): Promise<void> {
+    await this.users.resetPassword(user, params.id, dto);
   }
 }

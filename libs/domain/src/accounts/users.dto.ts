@@ -95,6 +95,13 @@ export class UserIdParams {
   id: string;
 }
 
+/** An administrator sets a new password for an account they manage (the user forgot theirs). */
+export class ResetPasswordDto {
+  /** At least 8 characters with letters and digits; hand it to the user, who should change it after signing in. */
+  @StrongPassword()
+  newPassword: string;
+}
+
 export class ChangePasswordDto {
   @IsString() @MinLength(1) @MaxLength(256)
   currentPassword: string;

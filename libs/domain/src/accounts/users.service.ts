@@ -8,7 +8,7 @@ import { PasswordHasher } from './password-hasher.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { User } from './user.entity';
 import { toUserDto, toUserProfile, UserWithOrganization } from './user-views';
-import { ChangePasswordDto, CreateUserDto, ListUsersQuery, UpdateUserDto, UserDto, UserProfileDto } from './users.dto';
+import { ChangePasswordDto, CreateUserDto, ListUsersQuery, ResetPasswordDto, UpdateUserDto, UserDto, UserProfileDto } from './users.dto';
 
 export interface EnsureUserInput {
   username: string;
@@ -180,6 +180,21 @@ export class UsersService {
     }
     if (dto.active === false && user.active) await this.refreshTokens.revokeAllForUser(user.id, 'account_disabled');
     return toUserDto((await this.findWithOrganization(user.id))!);
+  }
+
+  /**
+   * Sets a new password for an account the actor manages (same rule as editing it) and ends all of its sign-ins,
+   * so whoever held the old password is out. One's own password is changed with the current one (/me/password).
+   */
+  async resetPassword(actor: Principal, id: string, dto: ResetPasswordDto): Promise<void> {
+    const user = await this.users.findOne({ where: { id }, select: { id: true, role: true, organizationId: true } });
+    if (!user) throw new DomainException('USER_NOT_FOUND');
+    if (user.id === actor.userId) throw new DomainException('CANNOT_RESET_OWN_PASSWORD');
+    const organization = await this.loadTarget(user.organizationId);
+    await this.assertOrganizationInScope(actor, organization);
+    assertCanManageAccount(actor, user.role, organization);
+    await this.users.update({ id: user.id }, { passwordHash: await this.hasher.hash(dto.newPassword) });
+    await this.refreshTokens.revokeAllForUser(user.id, 'password_reset');
   }
 
   /** Changes the caller's password and ends every other sign-in of theirs. */

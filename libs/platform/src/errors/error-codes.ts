@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   ROLE_NOT_ALLOWED_FOR_ORGANIZATION: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '该角色不能属于此类单位' },
   CURRENT_PASSWORD_INCORRECT: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '当前密码不正确' },
   CANNOT_DEACTIVATE_SELF: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '不能停用自己的账号' },
+  CANNOT_RESET_OWN_PASSWORD: { status: HttpStatus.UNPROCESSABLE_ENTITY, message: '请通过“修改密码”更改自己的密码' },
 
   // organizations
   ORGANIZATION_NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: '单位不存在' },
