@@ -599,6 +599,53 @@ describe('web console (browser)', () => {
     await context.close();
   });
 
+  it("lets a school admin create a teacher's account, reset its forgotten password and disable it", async () => {
+    const username = `zhang.${randomBytes(3).toString('hex')}`;
+    const admin = await newPage();
+    await signIn(admin.page, 'admin.jianzhou');
+    await admin.page.goto(`${t.url}/accounts`);
+    await admin.page.getByRole('button', { name: '新建账号' }).click();
+    const create = admin.page.getByRole('dialog');
+    await create.getByLabel('姓名').fill('张明');
+    await create.getByLabel('用户名').fill(username);
+    await create.getByLabel('初始密码').fill('short');
+    await create.getByRole('button', { name: /创\s*建/ }).click();
+    await create.getByText('密码至少 8 位，且须同时包含字母和数字').waitFor(); // checked before anything is sent
+    await create.getByLabel('初始密码').fill('Jianzhou2026');
+    await pick(admin.page, '学科', '化学');
+    await create.getByRole('button', { name: /创\s*建/ }).click();
+    const row = admin.page.getByRole('row').filter({ hasText: username });
+    await row.getByText('张明').waitFor();
+    expect(await row.getByText('剑州中学').count()).toBe(1); // a school admin's accounts are in their own school
+
+    const teacher = await newPage();
+    await signIn(teacher.page, username, 'Jianzhou2026');
+    await teacher.page.getByTestId('current-user').getByText('张明').waitFor();
+
+    // Forgotten: the admin sets a new one; the old one no longer signs in.
+    await row.getByRole('button', { name: '重置密码' }).click();
+    const reset = admin.page.getByRole('dialog');
+    await reset.getByLabel('新密码', { exact: true }).fill('Reset2026ab');
+    await reset.getByLabel('再次输入新密码').fill('Reset2026ab');
+    await reset.getByRole('button', { name: /重\s*置/ }).click();
+    await admin.page.getByText(`已重置 张明 的密码`).waitFor();
+    await post('city.admin', 'auth/login', { username, password: 'Jianzhou2026' }).expect(401);
+    await post('city.admin', 'auth/login', { username, password: 'Reset2026ab' }).expect(200);
+
+    // Disabled: signing in is refused with the api's message.
+    await row.getByRole('button', { name: /停\s*用/ }).click();
+    await admin.page.locator('.ant-popconfirm').getByRole('button', { name: /停\s*用/ }).click();
+    await row.getByText('已停用').waitFor();
+    const refused = await newPage();
+    await refused.page.goto(`${t.url}/login`);
+    await refused.page.getByLabel('用户名或手机号').fill(username);
+    await refused.page.getByLabel('密码').fill('Reset2026ab');
+    await refused.page.getByRole('button', { name: /登\s*录/ }).click();
+    await refused.page.getByText(/停用/).waitFor();
+    await shot(admin.page, '14-accounts');
+    for (const p of [admin, teacher, refused]) await p.context.close();
+  });
+
   it('lets a county coordinator issue a rectification order and the school answer it with evidence', async () => {
     const title = `实验室安全整改${kw}`;
     const county = await newPage();

@@ -166,6 +166,7 @@ describe('web console quality: accessibility, layout, keyboard, errors (browser)
     { who: 'city.admin', path: '/schools/import', marker: '学校名录批量导入' },
     { who: 'admin.jianzhou', path: '/school', marker: `${kw}整改` },
     { who: 'admin.jianzhou', path: '/inbox', marker: `${kw}推送` },
+    { who: 'admin.jianzhou', path: '/accounts', marker: 'teacher.jianzhou' },
     { who: 'teacher.jianzhou', path: '/teacher', marker: `高一数学${kw}课件` },
     { who: 'teacher.jianzhou', path: '/library/collections', marker: `${kw}资源包` },
   ];

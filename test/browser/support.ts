@@ -45,11 +45,10 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Chooses `option` in the antd Select labelled `label`. */
 /**
  * Chooses `option` in the Ant Design select labelled `label`. A click on an option while the dropdown is still
  * animating in can be lost on a loaded machine, leaving the form silently invalid; so the choice is checked on the
- * select itself and made again (three tries) when it did not take.
+ * select itself and made again (three tries) when it did not take or the option could not be clicked.
  */
 export async function pick(page: Page, label: string, option: string): Promise<void> {
   const input = page.getByLabel(label, { exact: true });
@@ -57,7 +56,15 @@ export async function pick(page: Page, label: string, option: string): Promise<v
     input.evaluate((el, text) => (el.closest('.ant-select')?.textContent ?? '').includes(text), option);
   for (let attempt = 1; ; attempt++) {
     await input.click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+    // The dropdown can also close under the pointer while it animates (a re-render of the page on a loaded
+    // machine): then the click waits for an option that is gone. Close it and open it again instead.
+    try {
+      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click({ timeout: 6_000 });
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.keyboard.press('Escape');
+      continue;
+    }
     const deadline = Date.now() + 3_000;
     while (Date.now() < deadline) {
       if (await shown()) return;

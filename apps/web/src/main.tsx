@@ -28,6 +28,7 @@ const THEME = {
 const Login = lazy(() => import('./pages/Login'));
 const Shell = lazy(() => import('./components/Shell'));
 const Dashboard = lazy(() => import('./pages/Dashboard'));
+const Accounts = lazy(() => import('./pages/Accounts'));
 const Partnerships = lazy(() => import('./pages/Partnerships'));
 const PartnershipDetail = lazy(() => import('./pages/PartnershipDetail'));
 const Plans = lazy(() => import('./pages/Plans'));
@@ -100,6 +101,7 @@ function Root() {
           <Route path="library/pushes" element={<Pushes />} />
           <Route path="library/:id" element={<ResourceDetail />} />
           <Route path="schools" element={<Schools />} />
+          <Route path="accounts" element={<Accounts />} />
           <Route path="schools/import" element={<SchoolImport />} />
           <Route path="schools/:id" element={<SchoolDetail />} />
           <Route path="research" element={<ResearchCalendar />} />

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect } from 'react';
 import { Form, Input, InputNumber, Modal, Select } from 'antd';
-import { api, type Page } from '../api';
-import { useAction, useDebounced, useLoad } from '../hooks';
+import { api } from '../api';
+import { useAction } from '../hooks';
+import { OrgSelect } from './OrgSelect';
 import { GROUP_MODELS, PARTNERSHIP_KINDS, SUBJECTS, TEAM_ROLES } from '../labels';
 
 // The coordinators' forms for partnerships (帮扶共同体): create and edit one, move it through its statuses, record
@@ -21,44 +22,6 @@ export const TRANSITION_ACTIONS: Record<string, { label: string; prompt: string 
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const dateRule = { required: true, pattern: DATE, message: '请选择日期' };
-
-interface Org {
-  id: string;
-  name: string;
-  kind: string;
-  countyName?: string | null;
-}
-
-/**
- * Organizations picked by name as one types (the registry holds more than one page). Labels of chosen organizations
- * are remembered, so a choice keeps its name when the search moves on.
- */
-function OrgSelect({ value, onChange, kinds, id, max }: { value?: string[]; onChange?: (v: string[]) => void; kinds: string[]; id?: string; max: number }) {
-  const [q, setQ] = useState('');
-  const debounced = useDebounced(q, 250);
-  const found = useLoad(
-    () => api<Page<Org>>('organizations', { query: { kind: kinds.length === 1 ? kinds[0] : undefined, q: debounced || undefined, limit: 50 } }),
-    [debounced, kinds.join()],
-  );
-  const known = useRef(new Map<string, string>());
-  for (const o of found.data?.items ?? []) if (kinds.includes(o.kind)) known.current.set(o.id, o.countyName ? `${o.countyName} · ${o.name}` : o.name);
-  const ids = new Set([...(found.data?.items ?? []).filter((o) => kinds.includes(o.kind)).map((o) => o.id), ...(value ?? [])]);
-  return (
-    <Select
-      id={id}
-      mode="multiple"
-      showSearch
-      filterOption={false}
-      onSearch={setQ}
-      onBlur={() => setQ('')}
-      loading={found.loading}
-      value={value}
-      onChange={(v) => onChange?.(v.slice(0, max))}
-      options={[...ids].map((oid) => ({ value: oid, label: known.current.get(oid) ?? oid }))}
-      placeholder="输入名称查找"
-    />
-  );
-}
 
 export interface PartnershipFormValues {
   id: string;
@@ -146,10 +109,10 @@ export function PartnershipFormModal({ open, editing, onClose, onSaved }: { open
         {kind !== 'teacher_pairing' && (
           <>
             <Form.Item name="mentorOrganizationIds" label="帮扶方" rules={[{ required: true, message: '请选择帮扶方' }]} extra="优质学校、高校或市外学校，最多 5 个">
-              <OrgSelect kinds={['school', 'university', 'external_school']} max={5} />
+              <OrgSelect multiple kinds={['school', 'university', 'external_school']} max={5} />
             </Form.Item>
             <Form.Item name="memberOrganizationIds" label="受援学校" rules={[{ required: true, message: '请选择受援学校' }]} extra="最多 20 所">
-              <OrgSelect kinds={['school']} max={20} />
+              <OrgSelect multiple kinds={['school']} max={20} />
             </Form.Item>
           </>
         )}

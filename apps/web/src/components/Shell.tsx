@@ -24,6 +24,7 @@ function menuFor(role: string): MenuProps['items'] {
   if (coordinator) items.push({ key: '/library/review', label: '资源审核' });
   if (coordinator || role === 'mentor') items.push({ key: '/library/pushes', label: '资源推送' });
   items.push({ key: '/schools', label: '学校名录' });
+  if (coordinator || role === 'school_admin') items.push({ key: '/accounts', label: '账号管理' });
   return items;
 }
 
