@@ -199,8 +199,9 @@ describe('web console (browser)', () => {
     const path = await download.path();
     expect(readFileSync(path!).equals(pdfBytes)).toBe(true);
     // Favourites: the button adds it, and the 收藏与资源包 page lists it.
-    await page.getByRole('button', { name: /^收\s*藏$/ }).click();
-    await page.getByRole('button', { name: /取消收藏/ }).waitFor();
+    // Found by test id: while another action of the page is busy the button shows a spinner, which changes its name.
+    await page.locator('[data-testid="favourite-toggle"][data-favourited="false"]').click();
+    await page.locator('[data-testid="favourite-toggle"][data-favourited="true"]').getByText(/取消收藏/).waitFor();
     await shot(page, '08-resource-detail');
     await page.goto(`${t.url}/library/collections`);
     await page.getByTestId('resource-item').filter({ hasText: `高一数学${kw}课件` }).waitFor();
@@ -447,6 +448,26 @@ describe('web console (browser)', () => {
     await page.reload();
     await page.getByLabel('标题').waitFor();
     expect(await page.getByTestId('pending-uploads').count()).toBe(0);
+
+    // An upload one no longer wants: 放弃 drops its stored parts on the api and it is offered no more.
+    holdPart3 = true;
+    await page.getByLabel('标题').fill(`放弃的上传${kw}`);
+    await pick(page, '学科', '生物');
+    await pick(page, '年级', '高一');
+    await page.locator('input[type=file]').setInputFiles(path);
+    await page.getByRole('button', { name: /开始上传/ }).click();
+    await page.waitForSelector('[data-testid="upload-progress"][data-phase="failed"]', { timeout: 60000 });
+    await page.reload();
+    const abandoned = page.getByTestId('pending-uploads').getByRole('listitem').filter({ hasText: `放弃的上传${kw}` });
+    await abandoned.waitFor();
+    const uploadId = (await page.evaluate(`(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('xz.pendingUploads.'));
+      return JSON.parse(localStorage.getItem(key))[0].uploadId;
+    })()`)) as string;
+    await abandoned.getByRole('button', { name: /放\s*弃/ }).click();
+    await page.getByText('已放弃该上传').waitFor();
+    await page.getByTestId('pending-uploads').waitFor({ state: 'detached' });
+    expect((await get('teacher.jianzhou', `uploads/${uploadId}`).expect(200)).body.status).not.toBe('active');
     rmSync(dir, { recursive: true, force: true });
     await context.close();
   });
@@ -552,6 +573,35 @@ describe('web console (browser)', () => {
     expect(await school.page.getByRole('button', { name: '添加派驻人员' }).count()).toBe(0);
     await city.context.close();
     await school.context.close();
+  });
+
+  it('lets the city coordinator pair teachers (青蓝工程): a mentor and young teachers picked by name', async () => {
+    const nameOf = async (username: string) => (await get('city.admin', 'users').query({ q: username }).expect(200)).body.items[0].name as string;
+    const [mentor, mentee] = [await nameOf('teacher.jianzhou'), await nameOf('teacher.dongcheng')];
+    const name = `青蓝结对${kw}`;
+    const { context, page } = await newPage();
+    await signIn(page, 'city.admin');
+    await page.goto(`${t.url}/partnerships`);
+    await page.getByRole('button', { name: '新建帮扶共同体' }).click();
+    const dialog = page.getByRole('dialog');
+    await pick(page, '帮扶类型', '青蓝工程');
+    await dialog.getByLabel('名称').fill(name);
+    await dialog.getByLabel('开始日期').fill('2026-09-01');
+    await dialog.getByLabel('结束日期').fill('2027-07-31');
+    await dialog.getByLabel('导师', { exact: true }).fill('teacher.jianzhou');
+    await pick(page, '导师', `${mentor}（剑州中学）`);
+    await dialog.getByLabel('青年教师', { exact: true }).fill('teacher.dongcheng');
+    await pick(page, '青年教师', `${mentee}（旺苍东城中学）`);
+    await dialog.getByRole('button', { name: /建\s*立/ }).click();
+    await page.getByRole('heading', { name }).waitFor();
+    await page.getByText(`${mentor}（剑州中学）`).waitFor();
+    await page.getByText(`${mentee}（旺苍东城中学）`).waitFor();
+    const id = page.url().split('/').pop()!;
+    const detail = (await get('city.admin', `partnerships/${id}`).expect(200)).body;
+    expect(detail.kind).toBe('teacher_pairing');
+    expect(detail.mentorSide.map((s: { userName: string }) => s.userName)).toEqual([mentor]);
+    expect(detail.memberSide.map((s: { userName: string }) => s.userName)).toEqual([mentee]);
+    await context.close();
   });
 
   it("lets a mentor log an on-site visit on their partnership's page, and nothing a coordinator does", async () => {

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { Form, Input, InputNumber, Modal, Select } from 'antd';
 import { api } from '../api';
 import { useAction } from '../hooks';
-import { OrgSelect } from './OrgSelect';
+import { OrgSelect, UserSelect } from './OrgSelect';
 import { GROUP_MODELS, PARTNERSHIP_KINDS, SUBJECTS, TEAM_ROLES } from '../labels';
 
 // The coordinators' forms for partnerships (帮扶共同体): create and edit one, move it through its statuses, record
@@ -10,8 +10,6 @@ import { GROUP_MODELS, PARTNERSHIP_KINDS, SUBJECTS, TEAM_ROLES } from '../labels
 // only shape the input and show the api's message when it says no.
 
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
-/** 青蓝工程 pairs teachers, not organizations: it is set up through the api (the form picks organizations). */
-const CREATABLE_KIND_OPTIONS = options(PARTNERSHIP_KINDS).filter((o) => o.value !== 'teacher_pairing');
 /** What each move is called on its button, and what the reason field asks. */
 export const TRANSITION_ACTIONS: Record<string, { label: string; prompt: string }> = {
   active: { label: '启动实施', prompt: '如：协议已签订，派驻团队到位' },
@@ -32,10 +30,19 @@ export interface PartnershipFormValues {
   endDate: string;
   goals: string[];
   description: string | null;
-  mentorSide: { organizationId: string; organizationName: string }[];
-  memberSide: { organizationId: string; organizationName: string }[];
+  mentorSide: Party[];
+  memberSide: Party[];
   fund: { budget: number | null };
 }
+/** A side's member: an organization, and for 青蓝工程 the teacher. */
+interface Party {
+  organizationId: string;
+  organizationName: string;
+  userId?: string | null;
+  userName?: string | null;
+}
+const orgLabels = (sides: Party[]) => Object.fromEntries(sides.map((s) => [s.organizationId, s.organizationName]));
+const userLabels = (sides: Party[]) => Object.fromEntries(sides.filter((s) => s.userId).map((s) => [s.userId!, `${s.userName ?? ''}（${s.organizationName}）`]));
 
 /** Create (city coordinators) or edit (city and county coordinators) a partnership; calls onSaved with its id. */
 export function PartnershipFormModal({ open, editing, onClose, onSaved }: { open: boolean; editing?: PartnershipFormValues; onClose: () => void; onSaved: (id: string) => void }) {
@@ -52,8 +59,9 @@ export function PartnershipFormModal({ open, editing, onClose, onSaved }: { open
         name: editing.name,
         startDate: editing.startDate,
         endDate: editing.endDate,
-        mentorOrganizationIds: editing.mentorSide.map((s) => s.organizationId),
-        memberOrganizationIds: editing.memberSide.map((s) => s.organizationId),
+        ...(editing.kind === 'teacher_pairing'
+          ? { mentorTeacherUserId: editing.mentorSide[0]?.userId ?? undefined, menteeTeacherUserIds: editing.memberSide.map((s) => s.userId).filter(Boolean) }
+          : { mentorOrganizationIds: editing.mentorSide.map((s) => s.organizationId), memberOrganizationIds: editing.memberSide.map((s) => s.organizationId) }),
         goals: editing.goals.join('\n'),
         description: editing.description ?? '',
         fundBudget: editing.fund.budget ?? undefined,
@@ -69,6 +77,8 @@ export function PartnershipFormModal({ open, editing, onClose, onSaved }: { open
       endDate: v.endDate,
       mentorOrganizationIds: v.mentorOrganizationIds,
       memberOrganizationIds: v.memberOrganizationIds,
+      mentorTeacherUserId: v.mentorTeacherUserId,
+      menteeTeacherUserIds: v.menteeTeacherUserIds,
       goals: String(v.goals ?? '')
         .split('\n')
         .map((g: string) => g.trim())
@@ -90,7 +100,7 @@ export function PartnershipFormModal({ open, editing, onClose, onSaved }: { open
     <Modal open={open} title={editing ? '编辑帮扶共同体' : '新建帮扶共同体'} okText={editing ? '保存' : '建立'} onOk={submit} confirmLoading={act.busy} onCancel={onClose} width={640} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ kind: 'paired_assistance' }}>
         <Form.Item name="kind" label="帮扶类型" rules={[{ required: true }]}>
-          <Select disabled={!!editing} options={editing ? options(PARTNERSHIP_KINDS) : CREATABLE_KIND_OPTIONS} />
+          <Select disabled={!!editing} options={options(PARTNERSHIP_KINDS)} />
         </Form.Item>
         {kind === 'education_group' && (
           <Form.Item name="groupModel" label="办学模式" rules={[{ required: true, message: '集团化办学须选择办学模式' }]}>
@@ -106,13 +116,22 @@ export function PartnershipFormModal({ open, editing, onClose, onSaved }: { open
         <Form.Item name="endDate" label="结束日期" rules={[dateRule]}>
           <Input type="date" style={{ width: 180 }} />
         </Form.Item>
-        {kind !== 'teacher_pairing' && (
+        {kind === 'teacher_pairing' ? (
+          <>
+            <Form.Item name="mentorTeacherUserId" label="导师" rules={[{ required: true, message: '请选择导师' }]} extra="经验丰富的教师或帮扶专家">
+              <UserSelect roles={['teacher', 'mentor']} labels={editing ? userLabels(editing.mentorSide) : undefined} />
+            </Form.Item>
+            <Form.Item name="menteeTeacherUserIds" label="青年教师" rules={[{ required: true, message: '请选择青年教师' }]} extra="学校在职教师，最多 20 位">
+              <UserSelect multiple roles={['teacher']} max={20} labels={editing ? userLabels(editing.memberSide) : undefined} />
+            </Form.Item>
+          </>
+        ) : (
           <>
             <Form.Item name="mentorOrganizationIds" label="帮扶方" rules={[{ required: true, message: '请选择帮扶方' }]} extra="优质学校、高校或市外学校，最多 5 个">
-              <OrgSelect multiple kinds={['school', 'university', 'external_school']} max={5} />
+              <OrgSelect multiple kinds={['school', 'university', 'external_school']} max={5} labels={editing ? orgLabels(editing.mentorSide) : undefined} />
             </Form.Item>
             <Form.Item name="memberOrganizationIds" label="受援学校" rules={[{ required: true, message: '请选择受援学校' }]} extra="最多 20 所">
-              <OrgSelect multiple kinds={['school']} max={20} />
+              <OrgSelect multiple kinds={['school']} max={20} labels={editing ? orgLabels(editing.memberSide) : undefined} />
             </Form.Item>
           </>
         )}

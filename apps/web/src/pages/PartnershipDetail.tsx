@@ -5,7 +5,7 @@ import { api } from '../api';
 import { useAction, useLoad } from '../hooks';
 import { PARTNERSHIP_STATUS, shanghai } from '../labels';
 import { DisbursementModal, PartnershipFormModal, TeamMemberModal, TermModal, TRANSITION_ACTIONS, TransitionModal, VisitModal } from '../components/PartnershipForms';
-import { HEALTH_TAG, yuan, type Partnership } from './Partnerships';
+import { HEALTH_TAG, sideNames, yuan, type Partnership } from './Partnerships';
 
 interface PartnershipDetailData extends Partnership {
   transitions: { seq: number; to: string; reason: string; actorName: string; at: string }[];
@@ -83,8 +83,8 @@ export default function PartnershipDetail() {
         <Descriptions column={{ xs: 1, md: 2 }} size="small">
           <Descriptions.Item label="类型">{d.kindLabel}</Descriptions.Item>
           <Descriptions.Item label="状态">{d.statusLabel}</Descriptions.Item>
-          <Descriptions.Item label="帮扶方">{d.mentorSide.map((s) => s.organizationName).join('、')}</Descriptions.Item>
-          <Descriptions.Item label="受援学校">{d.memberSide.map((s) => s.organizationName).join('、')}</Descriptions.Item>
+          <Descriptions.Item label={d.kind === 'teacher_pairing' ? '导师' : '帮扶方'}>{sideNames(d.mentorSide)}</Descriptions.Item>
+          <Descriptions.Item label={d.kind === 'teacher_pairing' ? '青年教师' : '受援学校'}>{sideNames(d.memberSide)}</Descriptions.Item>
           <Descriptions.Item label="期限">
             {d.startDate} 至 {d.endDate ?? '—'}
           </Descriptions.Item>

@@ -6,7 +6,16 @@ import { useAuth } from '../auth';
 import { useLoad } from '../hooks';
 import { PartnershipFormModal } from '../components/PartnershipForms';
 
-export interface Side { organizationId: string; organizationName: string; organizationKind: string }
+export interface Side {
+  organizationId: string;
+  organizationName: string;
+  organizationKind: string;
+  /** 青蓝工程: the teacher. */
+  userId: string | null;
+  userName: string | null;
+}
+/** A side's members as a line: units, or for 青蓝工程 the teachers with their school. */
+export const sideNames = (side: Side[]) => side.map((s) => (s.userName ? `${s.userName}（${s.organizationName}）` : s.organizationName)).join('、');
 export interface Partnership {
   id: string;
   name: string;
@@ -54,8 +63,8 @@ export default function Partnerships() {
           { title: '名称', render: (_, p) => <Link to={`/partnerships/${p.id}`}>{p.name}</Link> },
           { title: '类型', dataIndex: 'kindLabel' },
           { title: '状态', dataIndex: 'statusLabel' },
-          { title: '帮扶方', render: (_, p) => p.mentorSide.map((s) => s.organizationName).join('、') },
-          { title: '受援方', render: (_, p) => p.memberSide.map((s) => s.organizationName).join('、') },
+          { title: '帮扶方', render: (_, p) => sideNames(p.mentorSide) },
+          { title: '受援方', render: (_, p) => sideNames(p.memberSide) },
           { title: '运行情况', render: (_, p) => (p.health ? <Tag color={HEALTH_TAG[p.health.status] ?? 'default'}>{p.health.label}</Tag> : '—') },
           { title: '经费执行', render: (_, p) => `${yuan(p.fund.disbursed)} / ${yuan(p.fund.budget)}` },
         ]}

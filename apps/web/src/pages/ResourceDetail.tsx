@@ -70,7 +70,7 @@ export default function ResourceDetail() {
         <Button type="primary" disabled={!d.filename} loading={act.busy} onClick={() => act.run(() => download(`/api/v1/resources/${d.id}/download`, d.filename ?? d.title), '下载完成')}>
           下载
         </Button>
-        <Button onClick={toggleFav} loading={act.busy}>
+        <Button onClick={toggleFav} loading={act.busy} data-testid="favourite-toggle" data-favourited={favourited}>
           {favourited ? '取消收藏' : '收藏'}
         </Button>
         <Button onClick={() => setCollectOpen(true)} disabled={d.status !== 'published'}>
