@@ -676,7 +676,7 @@ describe('web console (browser)', () => {
     await row.getByRole('button', { name: '重置密码' }).click();
     const reset = admin.page.getByRole('dialog');
     await reset.getByLabel('新密码', { exact: true }).fill('Reset2026ab');
-    await reset.getByLabel('再次输入新密码').fill('Reset2026ab');
+    await reset.getByLabel('确认新密码').fill('Reset2026ab');
     await reset.getByRole('button', { name: /重\s*置/ }).click();
     await admin.page.getByText(`已重置 张明 的密码`).waitFor();
     await post('city.admin', 'auth/login', { username, password: 'Jianzhou2026' }).expect(401);

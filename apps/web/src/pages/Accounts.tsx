@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import { Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Form, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { api, type Page } from '../api';
 import { useAuth } from '../auth';
 import { useAction, useDebounced, useLoad } from '../hooks';
 import { ROLE_LABELS, SUBJECTS, shanghai } from '../labels';
 import { OrgSelect } from '../components/OrgSelect';
+import { FormModal } from '../components/FormModal';
+import { NewPasswordFields } from '../components/PasswordDialog';
 
 interface Account {
   id: string;
@@ -137,79 +139,66 @@ export default function Accounts() {
 function CreateAccountModal({ open, roles, onClose, onDone }: { open: boolean; roles: string[]; onClose: () => void; onDone: () => void }) {
   const { user } = useAuth();
   const [form] = Form.useForm();
-  const act = useAction();
   const role = Form.useWatch('role', form) as string | undefined;
   // A school admin creates accounts of their own school only.
   const ownSchool = user?.role === 'school_admin' ? user.organization : null;
-  const submit = async () => {
-    const v = await form.validateFields();
-    const body = { ...v, organizationId: ownSchool?.id ?? v.organizationId, phone: v.phone || undefined, subject: v.subject || undefined };
-    const done = await act.run(() => api('users', { method: 'POST', json: body }), `已创建账号 ${v.username}`);
-    if (done) onDone();
-  };
   return (
-    <Modal open={open} title="新建账号" okText="创建" onOk={submit} confirmLoading={act.busy} onCancel={onClose} destroyOnHidden>
-      <Form form={form} layout="vertical" preserve={false} initialValues={{ role: roles.includes('teacher') ? 'teacher' : roles[0] }}>
-        <Form.Item name="role" label="角色" rules={[{ required: true }]}>
-          <Select options={roles.map((r) => ({ value: r, label: ROLE_LABELS[r] ?? r }))} onChange={() => form.setFieldValue('organizationId', undefined)} />
+    <FormModal<Record<string, string | undefined>>
+      open={open}
+      form={form}
+      title="新建账号"
+      okText="创建"
+      success={(v) => `已创建账号 ${v.username}`}
+      send={(v) => api('users', { method: 'POST', json: { ...v, organizationId: ownSchool?.id ?? v.organizationId, phone: v.phone || undefined, subject: v.subject || undefined } })}
+      onClose={onClose}
+      onDone={onDone}
+      initialValues={{ role: roles.includes('teacher') ? 'teacher' : roles[0] }}
+    >
+      <Form.Item name="role" label="角色" rules={[{ required: true }]}>
+        <Select options={roles.map((r) => ({ value: r, label: ROLE_LABELS[r] ?? r }))} onChange={() => form.setFieldValue('organizationId', undefined)} />
+      </Form.Item>
+      {ownSchool ? (
+        <Form.Item label="单位">
+          <Input value={ownSchool.name} disabled />
         </Form.Item>
-        {ownSchool ? (
-          <Form.Item label="单位">
-            <Input value={ownSchool.name} disabled />
-          </Form.Item>
-        ) : (
-          <Form.Item name="organizationId" label="单位" rules={[{ required: true, message: '请选择单位' }]}>
-            <OrgSelect kinds={ROLE_ORGANIZATION_KINDS[role ?? 'teacher'] ?? ['school']} />
-          </Form.Item>
-        )}
-        <Form.Item name="name" label="姓名" rules={[{ required: true, message: '请填写姓名' }]}>
-          <Input maxLength={50} />
+      ) : (
+        <Form.Item name="organizationId" label="单位" rules={[{ required: true, message: '请选择单位' }]}>
+          <OrgSelect kinds={ROLE_ORGANIZATION_KINDS[role ?? 'teacher'] ?? ['school']} />
         </Form.Item>
-        <Form.Item name="username" label="用户名" rules={[{ required: true, pattern: /^[a-zA-Z][a-zA-Z0-9._-]{2,63}$/, message: '以字母开头，3-64 位，可含字母、数字、点、下划线和连字符' }]}>
-          <Input maxLength={64} autoComplete="off" />
+      )}
+      <Form.Item name="name" label="姓名" rules={[{ required: true, message: '请填写姓名' }]}>
+        <Input maxLength={50} />
+      </Form.Item>
+      <Form.Item name="username" label="用户名" rules={[{ required: true, pattern: /^[a-zA-Z][a-zA-Z0-9._-]{2,63}$/, message: '以字母开头，3-64 位，可含字母、数字、点、下划线和连字符' }]}>
+        <Input maxLength={64} autoComplete="off" />
+      </Form.Item>
+      <Form.Item name="password" label="初始密码" rules={[{ required: true, ...PASSWORD }]} extra="请告知本人，并提醒其登录后修改">
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+      <Form.Item name="phone" label="手机号" rules={[{ pattern: /^1[3-9]\d{9}$/, message: '11 位中国大陆手机号' }]}>
+        <Input maxLength={11} />
+      </Form.Item>
+      {(role === 'teacher' || role === 'mentor') && (
+        <Form.Item name="subject" label="学科">
+          <Select allowClear options={SUBJECTS.map((s) => ({ value: s, label: s }))} />
         </Form.Item>
-        <Form.Item name="password" label="初始密码" rules={[{ required: true, ...PASSWORD }]} extra="请告知本人，并提醒其登录后修改">
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item name="phone" label="手机号" rules={[{ pattern: /^1[3-9]\d{9}$/, message: '11 位中国大陆手机号' }]}>
-          <Input maxLength={11} />
-        </Form.Item>
-        {(role === 'teacher' || role === 'mentor') && (
-          <Form.Item name="subject" label="学科">
-            <Select allowClear options={SUBJECTS.map((s) => ({ value: s, label: s }))} />
-          </Form.Item>
-        )}
-      </Form>
-    </Modal>
+      )}
+    </FormModal>
   );
 }
 
 function ResetPasswordModal({ account, onClose }: { account: Account | null; onClose: () => void }) {
-  const [form] = Form.useForm();
-  const act = useAction();
-  const submit = async () => {
-    const { newPassword } = await form.validateFields();
-    const done = await act.run(
-      () => api(`users/${account!.id}/password`, { method: 'POST', json: { newPassword } }).then(() => true),
-      `已重置 ${account!.name} 的密码，其原有登录已失效`,
-    );
-    if (done) onClose();
-  };
   return (
-    <Modal open={!!account} title={`重置密码：${account?.name ?? ''}（${account?.username ?? ''}）`} okText="重置" onOk={submit} confirmLoading={act.busy} onCancel={onClose} destroyOnHidden>
-      <Form form={form} layout="vertical" preserve={false}>
-        <Form.Item name="newPassword" label="新密码" rules={[{ required: true, ...PASSWORD }]} extra="请告知本人，并提醒其登录后修改">
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          name="confirm"
-          label="再次输入新密码"
-          dependencies={['newPassword']}
-          rules={[{ required: true, message: '请再次输入' }, ({ getFieldValue }) => ({ validator: (_, v) => (v === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error('两次输入的密码不一致'))) })]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <FormModal<{ newPassword: string }>
+      open={!!account}
+      title={`重置密码：${account?.name ?? ''}（${account?.username ?? ''}）`}
+      okText="重置"
+      success={`已重置 ${account?.name ?? ''} 的密码，其原有登录已失效`}
+      send={({ newPassword }) => api(`users/${account!.id}/password`, { method: 'POST', json: { newPassword } })}
+      onClose={onClose}
+      onDone={onClose}
+    >
+      <NewPasswordFields extra="至少 8 位，须同时包含字母和数字。请告知本人，并提醒其登录后修改" />
+    </FormModal>
   );
 }
