@@ -2,7 +2,8 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import { App, Badge, Button } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
 import type { Socket } from 'socket.io-client';
-import { accessToken, api } from '../api';
+import { api } from '../api';
+import { reconnectOnTokenExpiry, tokenAuth } from '../socket-auth';
 
 interface LiveNotifications {
   /** The user's unread notifications, kept current by the server's `unread` events (reads in other tabs too). */
@@ -41,21 +42,10 @@ export function LiveNotificationsProvider({ userId, children }: { userId: string
       .catch(() => undefined); // the badge stays at 0 until the next event; the page itself reports api errors
     void import('socket.io-client').then(({ io }) => {
       if (disposed) return;
-      const s = io('/notifications', { auth: (cb) => cb({ token: accessToken() ?? '' }) });
+      const s = io('/notifications', { auth: tokenAuth });
       socket = s;
-      let refreshing = false;
-      const refreshAndConnect = async () => {
-        if (refreshing || disposed) return;
-        refreshing = true;
-        try {
-          await api('me'); // the api client refreshes the access token on a 401
-          if (!disposed) s.connect();
-        } catch {
-          // Signed out (the refresh failed): the app goes back to sign-in and this provider unmounts.
-        } finally {
-          refreshing = false;
-        }
-      };
+      // Signed out (the refresh failed): the app goes back to sign-in and this provider unmounts.
+      reconnectOnTokenExpiry(s, { active: () => !disposed });
       s.on('notification', (n: NotificationEvent) => {
         setUnread((count) => count + 1);
         setReceived((count) => count + 1);
@@ -63,14 +53,7 @@ export function LiveNotificationsProvider({ userId, children }: { userId: string
       });
       s.on('connect', () => setConnected(true));
       s.on('unread', (state: { unread: number }) => setUnread(state.unread));
-      s.on('session_expired', () => void refreshAndConnect());
-      s.on('disconnect', (reason) => {
-        setConnected(false);
-        if (reason === 'io server disconnect') void refreshAndConnect();
-      });
-      s.on('connect_error', (err: Error & { data?: { code?: string } }) => {
-        if (err.data?.code === 'AUTH_TOKEN_INVALID' || err.data?.code === 'AUTH_TOKEN_EXPIRED') void refreshAndConnect();
-      });
+      s.on('disconnect', () => setConnected(false));
     });
     return () => {
       disposed = true;

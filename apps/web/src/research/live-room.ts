@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
-import { accessToken, api } from '../api';
+import { isTokenRefusal, reconnectOnTokenExpiry, tokenAuth } from '../socket-auth';
 import type { AgendaItem } from './types';
 import { mergeMessages } from './live-merge';
 
@@ -231,14 +231,13 @@ export function useLiveRoom(sessionId: string, myUserId: string | undefined): Li
 
   useEffect(() => {
     const socket = io('/live', {
-      auth: (cb) => cb({ token: accessToken() ?? '' }),
+      auth: tokenAuth,
       transports: ['websocket', 'polling'],
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
     });
     socketRef.current = socket;
     let disposed = false;
-    let refreshing = false;
     // Set synchronously (state updates land later): the disconnect that follows an end must not read as a drop.
     let ended = false;
     const markEnded = (reason: 'ended' | 'cancelled', error?: string) => {
@@ -306,34 +305,24 @@ export function useLiveRoom(sessionId: string, myUserId: string | undefined): Li
       }
     };
 
-    const refreshAndConnect = async () => {
-      if (refreshing) return;
-      refreshing = true;
-      try {
-        await api('me'); // the api client refreshes the access token on a 401
-        if (!disposed && !ended) socket.connect();
-      } catch {
-        patch({ connection: 'failed', error: '登录已过期，请重新登录' });
-      } finally {
-        refreshing = false;
-      }
-    };
+    reconnectOnTokenExpiry(socket, {
+      active: () => !disposed && !ended,
+      onSignedOut: () => patch({ connection: 'failed', error: '登录已过期，请重新登录' }),
+    });
 
     socket.on('connect', () => void join());
-    socket.on('disconnect', (reason) => {
+    socket.on('disconnect', () => {
       joinedRef.current = false;
       if (disposed || ended) return;
+      // A close by the server (its token check) reconnects through reconnectOnTokenExpiry.
       patch({ connection: 'reconnecting' });
-      // The server closed us (its token check, or an expired token): get a fresh token and connect again.
-      if (reason === 'io server disconnect') void refreshAndConnect();
     });
     socket.on('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
       if (disposed || ended) return;
-      if (err.data?.code === 'AUTH_TOKEN_INVALID' || err.data?.code === 'AUTH_TOKEN_EXPIRED') void refreshAndConnect();
-      else if (err.data?.message) patch({ connection: 'failed', error: err.data.message });
+      if (isTokenRefusal(err)) return; // reconnectOnTokenExpiry refreshes and connects
+      if (err.data?.message) patch({ connection: 'failed', error: err.data.message });
       else patch({ connection: stateRef.current.joins ? 'reconnecting' : 'connecting' });
     });
-    socket.on('session_expired', () => void refreshAndConnect());
     socket.on('presence:update', (e: { joined?: Presence; left?: string }) =>
       update((s) => {
         let presence = s.presence;
