@@ -49,6 +49,17 @@ describe('auth: login, refresh rotation, logout, /me', () => {
     expect(res.body.user).toEqual(me.body);
   });
 
+  it('tells the signed-in user which roles they may give to accounts they create, and in which kinds of unit', async () => {
+    const school = await t.http().get('/api/v1/me').set(bearer(await t.login('admin.jianzhou'))).expect(200);
+    expect(school.body.accountRoles).toEqual([
+      { role: 'school_admin', organizationKinds: ['school'] },
+      { role: 'teacher', organizationKinds: ['school'] },
+    ]);
+    const county = await t.http().get('/api/v1/me').set(bearer(await t.login('county.jiange'))).expect(200);
+    expect(county.body.accountRoles.map((r: { role: string }) => r.role)).toEqual(['school_admin', 'teacher', 'mentor']);
+    expect(county.body.accountRoles[2].organizationKinds).toEqual(['school', 'external_school', 'university']);
+  });
+
   it('logs in by phone number, and records the time of the last login', async () => {
     const phone = randomPhone();
     const teacher = await newTeacher({ phone });
@@ -149,6 +160,7 @@ describe('auth: login, refresh rotation, logout, /me', () => {
       subject: '数学',
       organization: { id: jianzhouId, name: '剑州中学', kind: 'school' },
       county: { id: expect.any(String), name: '剑阁县' },
+      accountRoles: [], // a teacher manages no accounts
     });
     const county = await t.http().get('/api/v1/me').set(bearer(await t.login('county.jiange'))).expect(200);
     expect(county.body.county).toEqual({ id: county.body.organization.id, name: '剑阁县' });

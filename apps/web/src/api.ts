@@ -10,6 +10,8 @@ export interface SessionUser {
   roleLabel?: string;
   organization?: { id: string; name: string; kind: string } | null;
   county?: { id: string; name: string } | null;
+  /** The roles this user may give to accounts they create, with the kinds of unit each fits (the api's rule). */
+  accountRoles: { role: string; organizationKinds: string[] }[];
 }
 
 interface Tokens {

@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { App, Badge, Button } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
 import type { Socket } from 'socket.io-client';
@@ -32,7 +32,8 @@ export function LiveNotificationsProvider({ userId, children }: { userId: string
   const [unread, setUnread] = useState(0);
   const [received, setReceived] = useState(0);
   const [connected, setConnected] = useState(false);
-  const { notification } = App.useApp();
+  // Through a ref: the socket lives as long as the signed-in user, whatever re-renders the toast API.
+  const toast = useRef(App.useApp().notification);
 
   useEffect(() => {
     let disposed = false;
@@ -49,7 +50,7 @@ export function LiveNotificationsProvider({ userId, children }: { userId: string
       s.on('notification', (n: NotificationEvent) => {
         setUnread((count) => count + 1);
         setReceived((count) => count + 1);
-        notification.info({ key: n.id, message: n.title, description: n.body ?? undefined, placement: 'topRight', duration: 8 });
+        toast.current.info({ key: n.id, message: n.title, description: n.body ?? undefined, placement: 'topRight', duration: 8 });
       });
       s.on('connect', () => setConnected(true));
       s.on('unread', (state: { unread: number }) => setUnread(state.unread));
@@ -59,7 +60,7 @@ export function LiveNotificationsProvider({ userId, children }: { userId: string
       disposed = true;
       socket?.disconnect();
     };
-  }, [userId, notification]);
+  }, [userId]);
 
   return <LiveNotificationsContext.Provider value={{ unread, received, connected }}>{children}</LiveNotificationsContext.Provider>;
 }

@@ -1,6 +1,6 @@
 import { Form, Input, InputNumber, Select } from 'antd';
 import { api } from '../api';
-import { OrgSelect, UserSelect } from './OrgSelect';
+import { OrgSelect, UserSelect } from './SearchSelect';
 import { FormModal } from './FormModal';
 import { GROUP_MODELS, PARTNERSHIP_KINDS, SUBJECTS, TEAM_ROLES } from '../labels';
 
@@ -17,8 +17,14 @@ export const TRANSITION_ACTIONS: Record<string, { label: string; prompt: string 
   proposed: { label: '退回拟建立', prompt: '退回的原因' },
 };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dateRule = { required: true, pattern: DATE, message: '请选择日期' };
+/** A calendar date (the browser's own date picker; the api takes YYYY-MM-DD). */
+function DateItem({ name, label, optional = false }: { name: string; label: string; optional?: boolean }) {
+  return (
+    <Form.Item name={name} label={label} rules={[{ required: !optional, pattern: /^\d{4}-\d{2}-\d{2}$/, message: '请选择日期' }]}>
+      <Input type="date" style={{ width: 180 }} />
+    </Form.Item>
+  );
+}
 
 export interface PartnershipFormValues {
   id: string;
@@ -125,12 +131,8 @@ export function PartnershipFormModal({ open, editing, onClose, onSaved }: { open
       <Form.Item name="name" label="名称" extra={editing ? undefined : '可不填：按帮扶方与受援学校自动命名'}>
         <Input maxLength={200} />
       </Form.Item>
-      <Form.Item name="startDate" label="开始日期" rules={[dateRule]}>
-        <Input type="date" style={{ width: 180 }} />
-      </Form.Item>
-      <Form.Item name="endDate" label="结束日期" rules={[dateRule]}>
-        <Input type="date" style={{ width: 180 }} />
-      </Form.Item>
+      <DateItem name="startDate" label="开始日期" />
+      <DateItem name="endDate" label="结束日期" />
       {kind === 'teacher_pairing' ? (
         <>
           <Form.Item name="mentorTeacherUserId" label="导师" rules={[{ required: true, message: '请选择导师' }]} extra="经验丰富的教师或帮扶专家">
@@ -213,12 +215,8 @@ export function TeamMemberModal({ partnershipId, homeOrganizations, ...modal }: 
       <Form.Item name="homeOrganizationId" label="派出单位" rules={[{ required: true, message: '请选择派出单位' }]}>
         <Select options={homeOrganizations.map((o) => ({ value: o.organizationId, label: o.organizationName }))} />
       </Form.Item>
-      <Form.Item name="onSiteFrom" label="到岗日期" rules={[dateRule]}>
-        <Input type="date" style={{ width: 180 }} />
-      </Form.Item>
-      <Form.Item name="onSiteTo" label="离岗日期（在岗可不填）" rules={[{ pattern: DATE, message: '请选择日期' }]}>
-        <Input type="date" style={{ width: 180 }} />
-      </Form.Item>
+      <DateItem name="onSiteFrom" label="到岗日期" />
+      <DateItem name="onSiteTo" label="离岗日期（在岗可不填）" optional />
     </FormModal>
   );
 }
@@ -239,9 +237,7 @@ export function DisbursementModal({ partnershipId, ...modal }: RecordModalProps)
       <Form.Item name="purpose" label="用途" rules={[{ required: true, min: 2, message: '请填写用途（至少 2 个字）' }]}>
         <Input maxLength={200} />
       </Form.Item>
-      <Form.Item name="disbursedOn" label="拨付日期" rules={[dateRule]}>
-        <Input type="date" style={{ width: 180 }} />
-      </Form.Item>
+      <DateItem name="disbursedOn" label="拨付日期" />
     </FormModal>
   );
 }
@@ -263,12 +259,8 @@ export function TermModal({ partnershipId, ...modal }: RecordModalProps) {
       <Form.Item name="label" label="学期名称" rules={[{ required: true, min: 2, message: '如：2026-2027学年第一学期' }]}>
         <Input maxLength={50} placeholder="2026-2027学年第一学期" />
       </Form.Item>
-      <Form.Item name="startDate" label="学期开始" rules={[dateRule]}>
-        <Input type="date" style={{ width: 180 }} />
-      </Form.Item>
-      <Form.Item name="endDate" label="学期结束" rules={[dateRule]}>
-        <Input type="date" style={{ width: 180 }} />
-      </Form.Item>
+      <DateItem name="startDate" label="学期开始" />
+      <DateItem name="endDate" label="学期结束" />
       <Form.Item label="本学期至少完成" extra="进度按平台上的记录自动统计（教研活动、到校指导登记、资源推送）">
         {OBLIGATION_FIELDS.map((f) => (
           <Form.Item key={f.kind} name={f.kind} label={f.label}>
@@ -294,9 +286,7 @@ export function VisitModal({ partnershipId, schools, ...modal }: RecordModalProp
       <Form.Item name="schoolId" label="受援学校" rules={[{ required: true, message: '请选择学校' }]}>
         <Select options={schools.map((s) => ({ value: s.organizationId, label: s.organizationName }))} />
       </Form.Item>
-      <Form.Item name="visitDate" label="指导日期" rules={[dateRule]}>
-        <Input type="date" style={{ width: 180 }} />
-      </Form.Item>
+      <DateItem name="visitDate" label="指导日期" />
       <Form.Item name="visitors" label="到校人员" rules={[{ required: true, message: '如：周文博等3人' }]}>
         <Input maxLength={200} placeholder="周文博等3人" />
       </Form.Item>

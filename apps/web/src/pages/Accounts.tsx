@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Button, Card, Form, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
-import { api, type Page } from '../api';
+import { api, type Page, type SessionUser } from '../api';
 import { useAuth } from '../auth';
 import { useAction, useDebounced, useLoad } from '../hooks';
 import { ROLE_LABELS, SUBJECTS, shanghai } from '../labels';
-import { OrgSelect } from '../components/OrgSelect';
+import { OrgSelect } from '../components/SearchSelect';
 import { FormModal } from '../components/FormModal';
 import { NewPasswordFields } from '../components/PasswordDialog';
 
@@ -21,33 +21,22 @@ interface Account {
   organization: { id: string; name: string; kind: string };
 }
 
-// The api's account rules (account-rules.ts), mirrored only to offer what it would accept; it still decides.
-const MANAGEABLE_ROLES: Record<string, string[]> = {
-  city_admin: ['city_admin', 'county_admin', 'school_admin', 'teacher', 'mentor'],
-  county_admin: ['school_admin', 'teacher', 'mentor'],
-  school_admin: ['school_admin', 'teacher'],
-};
-const ROLE_ORGANIZATION_KINDS: Record<string, string[]> = {
-  city_admin: ['government_unit'],
-  county_admin: ['county'],
-  school_admin: ['school'],
-  teacher: ['school'],
-  mentor: ['school', 'external_school', 'university'],
-};
 const PASSWORD = { pattern: /^(?=.*[A-Za-z])(?=.*\d)[\s\S]{8,128}$/, message: '密码至少 8 位，且须同时包含字母和数字' };
 
 /** 账号管理: administrators create the accounts of their scope, disable them, and reset forgotten passwords. */
 export default function Accounts() {
   const { user } = useAuth();
-  const [q, setQ] = useState('');
-  const [role, setRole] = useState<string>();
-  const [page, setPage] = useState(1);
-  const query = useDebounced(q, 300);
+  // A new search or role starts again from page 1.
+  const [filters, setFilters] = useState<{ q: string; role?: string; page: number }>({ q: '', page: 1 });
+  const filterBy = (change: Partial<typeof filters>) => setFilters((f) => ({ ...f, page: 1, ...change }));
+  const { role, page } = filters;
+  const query = useDebounced(filters.q, 300);
   const list = useLoad(() => api<Page<Account>>('users', { query: { q: query || undefined, role, page, limit: 20 } }), [query, role, page]);
   const act = useAction();
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<Account | null>(null);
-  const manageable = MANAGEABLE_ROLES[user?.role ?? ''] ?? [];
+  const accountRoles = user?.accountRoles ?? [];
+  const manageable = accountRoles.map((r) => r.role);
   const canManage = (a: Account) => a.id !== user?.id && manageable.includes(a.role);
   const setActive = (a: Account, active: boolean) =>
     act.run(() => api(`users/${a.id}`, { method: 'PATCH', json: { active } }), active ? `已启用 ${a.name}` : `已停用 ${a.name}，其登录已失效`).then(list.reload);
@@ -69,11 +58,8 @@ export default function Accounts() {
           aria-label="查找账号"
           placeholder="姓名、用户名或手机号"
           style={{ width: 240 }}
-          value={q}
-          onChange={(e) => {
-            setQ(e.target.value);
-            setPage(1);
-          }}
+          value={filters.q}
+          onChange={(e) => filterBy({ q: e.target.value })}
         />
         <Select
           allowClear
@@ -81,10 +67,7 @@ export default function Accounts() {
           placeholder="全部角色"
           style={{ width: 140 }}
           value={role}
-          onChange={(v) => {
-            setRole(v);
-            setPage(1);
-          }}
+          onChange={(v) => filterBy({ role: v })}
           options={Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label }))}
         />
       </Space>
@@ -95,7 +78,7 @@ export default function Accounts() {
         dataSource={list.data?.items}
         scroll={{ x: 900 }}
         locale={{ emptyText: '暂无账号' }}
-        pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
+        pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: (p) => filterBy({ page: p }), showSizeChanger: false }}
         columns={[
           { title: '姓名', dataIndex: 'name' },
           { title: '用户名', dataIndex: 'username' },
@@ -130,13 +113,13 @@ export default function Accounts() {
         ]}
       />
       <Typography.Text type="secondary">共 {list.data?.total ?? 0} 个账号</Typography.Text>
-      <CreateAccountModal open={creating} roles={manageable} onClose={() => setCreating(false)} onDone={() => (setCreating(false), list.reload())} />
+      <CreateAccountModal open={creating} roles={accountRoles} onClose={() => setCreating(false)} onDone={() => (setCreating(false), list.reload())} />
       <ResetPasswordModal account={resetting} onClose={() => setResetting(null)} />
     </Card>
   );
 }
 
-function CreateAccountModal({ open, roles, onClose, onDone }: { open: boolean; roles: string[]; onClose: () => void; onDone: () => void }) {
+function CreateAccountModal({ open, roles, onClose, onDone }: { open: boolean; roles: SessionUser['accountRoles']; onClose: () => void; onDone: () => void }) {
   const { user } = useAuth();
   const [form] = Form.useForm();
   const role = Form.useWatch('role', form) as string | undefined;
@@ -152,10 +135,10 @@ function CreateAccountModal({ open, roles, onClose, onDone }: { open: boolean; r
       send={(v) => api('users', { method: 'POST', json: { ...v, organizationId: ownSchool?.id ?? v.organizationId, phone: v.phone || undefined, subject: v.subject || undefined } })}
       onClose={onClose}
       onDone={onDone}
-      initialValues={{ role: roles.includes('teacher') ? 'teacher' : roles[0] }}
+      initialValues={{ role: roles.some((r) => r.role === 'teacher') ? 'teacher' : roles[0]?.role }}
     >
       <Form.Item name="role" label="角色" rules={[{ required: true }]}>
-        <Select options={roles.map((r) => ({ value: r, label: ROLE_LABELS[r] ?? r }))} onChange={() => form.setFieldValue('organizationId', undefined)} />
+        <Select options={roles.map((r) => ({ value: r.role, label: ROLE_LABELS[r.role] ?? r.role }))} onChange={() => form.setFieldValue('organizationId', undefined)} />
       </Form.Item>
       {ownSchool ? (
         <Form.Item label="单位">
@@ -163,7 +146,7 @@ function CreateAccountModal({ open, roles, onClose, onDone }: { open: boolean; r
         </Form.Item>
       ) : (
         <Form.Item name="organizationId" label="单位" rules={[{ required: true, message: '请选择单位' }]}>
-          <OrgSelect kinds={ROLE_ORGANIZATION_KINDS[role ?? 'teacher'] ?? ['school']} />
+          <OrgSelect kinds={roles.find((r) => r.role === role)?.organizationKinds ?? ['school']} />
         </Form.Item>
       )}
       <Form.Item name="name" label="姓名" rules={[{ required: true, message: '请填写姓名' }]}>

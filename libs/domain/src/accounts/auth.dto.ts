@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { UserProfileDto } from './users.dto';
+import { SignedInUserDto } from './users.dto';
 
 export class LoginDto {
   /** Username, or the phone number of the account. */
@@ -28,5 +28,5 @@ export class AuthTokensDto {
   expiresIn: number;
   /** When the refresh token expires (ISO-8601). */
   refreshExpiresAt: Date;
-  user: UserProfileDto;
+  user: SignedInUserDto;
 }

@@ -97,6 +97,7 @@ describe('AuthService (SQLite)', () => {
       subject: '数学',
       organization: { id: school.id, name: '剑州中学', kind: 'school' },
       county: { id: county.id, name: '剑阁县' },
+      accountRoles: [],
     });
     expect((await userRepo.findOneByOrFail({ id: claims.sub })).lastLoginAt).toBeInstanceOf(Date);
   });

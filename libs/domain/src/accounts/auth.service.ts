@@ -7,7 +7,7 @@ import { countyOf } from './account-rules';
 import { AuthTokensDto } from './auth.dto';
 import { PasswordHasher } from './password-hasher.service';
 import { RefreshTokensService } from './refresh-tokens.service';
-import { toUserProfile, UserWithOrganization } from './user-views';
+import { toSignedInUser, UserWithOrganization } from './user-views';
 import { UsersService } from './users.service';
 
 /** Facts about the request a sign-in is made from, for the refresh-token record and the audit trail. */
@@ -99,7 +99,7 @@ export class AuthService {
       tokenType: 'Bearer',
       expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS,
       refreshExpiresAt,
-      user: toUserProfile(user),
+      user: toSignedInUser(user),
     };
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Access, apiPath, CurrentUser, Principal } from '@app/platform';
-import { ChangePasswordDto, UserProfileDto } from './users.dto';
+import { ChangePasswordDto, SignedInUserDto } from './users.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('me')
@@ -9,10 +9,10 @@ import { UsersService } from './users.service';
 export class MeController {
   constructor(private readonly users: UsersService) {}
 
-  /** The signed-in user with their organization and county. */
+  /** The signed-in user with their organization and county, and the roles they may give to accounts they create. */
   @Get()
   @Access('any')
-  me(@CurrentUser() user: Principal): Promise<UserProfileDto> {
+  me(@CurrentUser() user: Principal): Promise<SignedInUserDto> {
     return this.users.profile(user.userId);
   }
 

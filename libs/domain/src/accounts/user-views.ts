@@ -1,7 +1,8 @@
 import { ROLE_LABELS } from '@app/platform';
 import type { Organization } from '../organizations/organization.entity';
 import type { User } from './user.entity';
-import type { UserDto, UserProfileDto } from './users.dto';
+import type { SignedInUserDto, UserDto, UserProfileDto } from './users.dto';
+import { MANAGEABLE_ROLES, ROLE_ORGANIZATION_KINDS } from './account-rules';
 
 /** A user loaded with `organization` and `organization.county`. */
 export type UserWithOrganization = User & { organization: Organization & { county?: Organization | null } };
@@ -19,6 +20,14 @@ export function toUserProfile(user: UserWithOrganization): UserProfileDto {
     subject: user.subject,
     organization: { id: org.id, name: org.name, kind: org.kind },
     county: county ? { id: county.id, name: county.name } : null,
+  };
+}
+
+/** The profile plus the roles the user may hand out in account management (account-rules.ts). */
+export function toSignedInUser(user: UserWithOrganization): SignedInUserDto {
+  return {
+    ...toUserProfile(user),
+    accountRoles: MANAGEABLE_ROLES[user.role].map((role) => ({ role, organizationKinds: [...ROLE_ORGANIZATION_KINDS[role]] })),
   };
 }
 

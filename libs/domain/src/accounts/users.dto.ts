@@ -146,6 +146,20 @@ export class UserProfileDto {
   county: CountyRefDto | null;
 }
 
+/** A role the signed-in user may give to accounts they create, and the kinds of organization it fits. */
+export class AccountRoleDto {
+  @ApiProperty({ enum: ROLES })
+  role: Role;
+  @ApiProperty({ enum: ORGANIZATION_KINDS, isArray: true })
+  organizationKinds: OrganizationKind[];
+}
+
+/** The signed-in user (/me and the login answer): the profile and what account management allows them. */
+export class SignedInUserDto extends UserProfileDto {
+  /** Empty for roles that manage no accounts; the console offers exactly these when creating one. */
+  accountRoles: AccountRoleDto[];
+}
+
 export class UserDto extends UserProfileDto {
   active: boolean;
   lastLoginAt: Date | null;

@@ -7,8 +7,8 @@ import { assertCanManageAccount, assertRoleFitsOrganization } from './account-ru
 import { PasswordHasher } from './password-hasher.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { User } from './user.entity';
-import { toUserDto, toUserProfile, UserWithOrganization } from './user-views';
-import { ChangePasswordDto, CreateUserDto, ListUsersQuery, ResetPasswordDto, UpdateUserDto, UserDto, UserProfileDto } from './users.dto';
+import { toSignedInUser, toUserDto, UserWithOrganization } from './user-views';
+import { ChangePasswordDto, CreateUserDto, ListUsersQuery, ResetPasswordDto, SignedInUserDto, UpdateUserDto, UserDto } from './users.dto';
 
 export interface EnsureUserInput {
   username: string;
@@ -89,10 +89,10 @@ export class UsersService {
     return this.users.findOne({ where: { id }, relations: { organization: { county: true } } }) as Promise<UserWithOrganization | null>;
   }
 
-  async profile(userId: string): Promise<UserProfileDto> {
+  async profile(userId: string): Promise<SignedInUserDto> {
     const user = await this.findWithOrganization(userId);
     if (!user) throw new DomainException('USER_NOT_FOUND');
-    return toUserProfile(user);
+    return toSignedInUser(user);
   }
 
   async create(actor: Principal, dto: CreateUserDto): Promise<UserDto> {
@@ -157,8 +157,7 @@ export class UsersService {
       if (dto.active === false) throw new DomainException('CANNOT_DEACTIVATE_SELF');
       if (dto.role !== undefined && dto.role !== user.role) throw new DomainException('ACCESS_DENIED');
     } else {
-      await this.assertOrganizationInScope(actor, organization);
-      assertCanManageAccount(actor, user.role, organization);
+      await this.assertManages(actor, user.role, organization);
     }
 
     const changes: Partial<User> = {};
@@ -190,9 +189,7 @@ export class UsersService {
     const user = await this.users.findOne({ where: { id }, select: { id: true, role: true, organizationId: true } });
     if (!user) throw new DomainException('USER_NOT_FOUND');
     if (user.id === actor.userId) throw new DomainException('CANNOT_RESET_OWN_PASSWORD');
-    const organization = await this.loadTarget(user.organizationId);
-    await this.assertOrganizationInScope(actor, organization);
-    assertCanManageAccount(actor, user.role, organization);
+    await this.assertManages(actor, user.role, await this.loadTarget(user.organizationId));
     await this.users.update({ id: user.id }, { passwordHash: await this.hasher.hash(dto.newPassword) });
     await this.refreshTokens.revokeAllForUser(user.id, 'password_reset');
   }
@@ -209,6 +206,12 @@ export class UsersService {
       if (current && current.userId === userId && !current.revokedAt) keepFamilyId = current.familyId;
     }
     await this.refreshTokens.revokeAllForUser(userId, 'password_changed', keepFamilyId);
+  }
+
+  /** Someone else's account: its unit within the actor's scope, and a role the actor may manage there. */
+  private async assertManages(actor: Principal, role: Role, organization: ScopeTarget): Promise<void> {
+    await this.assertOrganizationInScope(actor, organization);
+    assertCanManageAccount(actor, role, organization);
   }
 
   private async loadTarget(organizationId: string): Promise<ScopeTarget> {
